@@ -1,0 +1,80 @@
+/*
+ * vigie/core.h: the one error space, error buffers, languages, reasons,
+ * allocation policy. Every other module builds on this header.
+ *
+ * Error policy: a function that can fail returns 0 or a negative VG_E* code;
+ * vg_strerror() names the code; a detailed message (what and where) goes into
+ * an optional caller-provided vg_err. Functions that can fail are marked
+ * VG_MUST_CHECK.
+ *
+ * Out-of-memory policy: allocation failure is not an input error. The
+ * vg_xmalloc() family prints a message and aborts the process (like git's
+ * xmalloc). Code that must bound memory does so by limits on its input, not
+ * by recovering from malloc failure.
+ */
+#ifndef VIGIE_CORE_H
+#define VIGIE_CORE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VG_MUST_CHECK __attribute__((warn_unused_result))
+#define VG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+enum {
+	VG_OK = 0,
+	VG_EINVAL = -1,    /* invalid input value */
+	VG_ENOMEM = -2,    /* out of memory or over a size limit */
+	VG_EIO = -3,       /* read or write failed */
+	VG_ECORRUPT = -4,  /* file on disk is corrupt or truncated */
+	VG_EUSAGE = -5,    /* bad command line or option */
+	VG_ENOTFOUND = -6, /* file or entry not found */
+	VG_ETOOBIG = -7,   /* input over a named size limit */
+	VG_EINTERNAL = -8, /* a bug: an invariant did not hold */
+};
+
+/* Name of an error code ("invalid input", ...). Never NULL. */
+const char *vg_strerror(int code);
+
+/* A detailed error message, filled by the callee when non-NULL. */
+typedef struct vg_err {
+	int code;
+	char msg[512];
+} vg_err;
+
+/* Sets err (if non-NULL) and returns code, for `return vg_err_set(...)`. */
+int vg_err_set(vg_err *err, int code, const char *fmt, ...) VG_PRINTF(3, 4);
+
+/* Languages for text meant for people. French first. */
+typedef enum { VG_LANG_FR = 0, VG_LANG_EN = 1 } vg_lang;
+
+/* Parses "fr" or "en" (case-insensitive). */
+int vg_lang_parse(const char *s, vg_lang *out) VG_MUST_CHECK;
+
+/*
+ * Why a value was rejected: a stable machine code ("no_at") and the same
+ * message in French and English. Modules define their reasons as static
+ * const objects; results point at them.
+ */
+typedef struct vg_reason {
+	const char *code;
+	const char *fr;
+	const char *en;
+} vg_reason;
+
+static inline const char *vg_reason_text(const vg_reason *r, vg_lang lang)
+{
+	return r ? (lang == VG_LANG_EN ? r->en : r->fr) : "";
+}
+
+/* Allocation that aborts on failure (see the policy above). */
+void *vg_xmalloc(size_t n);
+void *vg_xcalloc(size_t n, size_t size);
+void *vg_xrealloc(void *p, size_t n);
+char *vg_xstrdup(const char *s);
+
+/* Library version, "MAJOR.MINOR.PATCH". */
+const char *vg_version(void);
+
+#endif

@@ -1,0 +1,18 @@
+/* cmd_gen.c: placeholder, being written. */
+#include "cli/cli.h"
+
+static int run(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return cli_fail("gen", EXIT_INTERNAL, "not supported yet");
+}
+
+const vg_cmd cmd_gen = {
+	.name = "gen",
+	.run = run,
+	.summary_fr = "(en cours)",
+	.summary_en = "(in progress)",
+	.help_fr = "(en cours)\n",
+	.help_en = "(in progress)\n",
+};

@@ -1,0 +1,104 @@
+/*
+ * core.c: error names, error buffers, language parsing, aborting allocators.
+ */
+#include "vigie/core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *vg_strerror(int code)
+{
+	switch (code) {
+	case VG_OK:
+		return "ok";
+	case VG_EINVAL:
+		return "invalid input";
+	case VG_ENOMEM:
+		return "out of memory";
+	case VG_EIO:
+		return "input/output error";
+	case VG_ECORRUPT:
+		return "corrupt or truncated file";
+	case VG_EUSAGE:
+		return "usage error";
+	case VG_ENOTFOUND:
+		return "not found";
+	case VG_ETOOBIG:
+		return "input over size limit";
+	case VG_EINTERNAL:
+		return "internal error";
+	}
+	return "unknown error";
+}
+
+int vg_err_set(vg_err *err, int code, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		err->code = code;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+int vg_lang_parse(const char *s, vg_lang *out)
+{
+	if (!s)
+		return VG_EINVAL;
+	if (!strcasecmp(s, "fr")) {
+		*out = VG_LANG_FR;
+		return 0;
+	}
+	if (!strcasecmp(s, "en")) {
+		*out = VG_LANG_EN;
+		return 0;
+	}
+	return VG_EINVAL;
+}
+
+static void oom(size_t n)
+{
+	fprintf(stderr, "vigie: out of memory (allocating %zu bytes)\n", n);
+	abort();
+}
+
+void *vg_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *vg_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom(n * size);
+	return p;
+}
+
+void *vg_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom(n);
+	return q;
+}
+
+char *vg_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = vg_xmalloc(n);
+	memcpy(p, s, n);
+	return p;
+}
+
+const char *vg_version(void)
+{
+	return VIGIE_VERSION;
+}

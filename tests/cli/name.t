@@ -1,0 +1,4 @@
+Placeholder.
+
+  $ vigie --version
+  vigie 0.1.0
