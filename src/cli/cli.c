@@ -8,7 +8,7 @@
 
 vg_lang cli_lang = VG_LANG_FR;
 
-static void vmsg(const char *cmd, const char *fmt, va_list ap)
+VG_PRINTF(2, 0) static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
 	if (cmd)
 		fprintf(stderr, "vigie %s: ", cmd);

@@ -1,4 +1,55 @@
-Placeholder.
+The vigie command line: version, help, dispatch, errors and exit codes.
 
   $ vigie --version
-  vigie 0.1.0
+  vigie 0.1.0 (re)
+  $ vigie -V
+  vigie \d+\.\d+\.\d+ (re)
+
+Help lists every command, in French by default, English on request.
+
+  $ vigie --help | head -1
+  Usage : vigie [--lang fr|en] COMMANDE [OPTIONS] [ARGUMENTS]
+  $ vigie --lang en --help | head -1
+  Usage: vigie [--lang fr|en] COMMAND [OPTIONS] [ARGUMENTS]
+  $ VIGIE_LANG=en vigie --help | head -1
+  Usage: vigie [--lang fr|en] COMMAND [OPTIONS] [ARGUMENTS]
+  $ vigie --help | grep -c -E '^  (normalize|gen|demo) '
+  3
+  $ vigie help normalize | head -1
+  Usage : vigie normalize [--json] KIND [VALEUR...]
+  $ vigie normalize --help | head -1
+  Usage : vigie normalize [--json] KIND [VALEUR...]
+  $ vigie --lang=en help normalize | head -1
+  Usage: vigie normalize [--json] KIND [VALUE...]
+
+Unknown commands and options are usage errors (exit 2), with a pointer to help.
+
+  $ vigie frobnicate
+  vigie: commande inconnue : 'frobnicate'
+  Aide : vigie --help
+  [2]
+  $ vigie --lang en frobnicate
+  vigie: unknown command: 'frobnicate'
+  See: vigie --help
+  [2]
+  $ vigie --frob
+  vigie: option inconnue : '--frob'
+  Aide : vigie --help
+  [2]
+  $ vigie --lang de --help
+  vigie: --lang attend fr ou en
+  Aide : vigie --help
+  [2]
+  $ vigie --lang
+  vigie: --lang attend fr ou en
+  Aide : vigie --help
+  [2]
+  $ vigie help nope
+  vigie: commande inconnue : 'nope'
+  Aide : vigie --help
+  [2]
+  $ vigie > out.txt 2> err.txt
+  [2]
+  $ head -1 err.txt; wc -c < out.txt
+  Usage : vigie [--lang fr|en] COMMANDE [OPTIONS] [ARGUMENTS]
+  0
