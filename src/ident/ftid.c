@@ -1,17 +1,159 @@
-/* ftid.c: placeholder, being written. */
+/*
+ * ftid.c: France Travail identifiers (ex-Pôle emploi "identifiant"), to one
+ * canonical form.
+ *
+ * One pass over the input: separators (whitespace, '.', '-', '/') are
+ * dropped, ASCII letters and digits are kept uppercased, anything else makes
+ * the value invalid. Then the shape is checked: 7 to 10 digits, then at most
+ * one letter, 8 to 11 characters in all. The standard identifier is 7 digits
+ * and a letter or a digit; longer forms are accepted because exports carry
+ * them (8 digits and a letter, 11-character forms), and flagged "extended".
+ *
+ * Invariants: no byte outside s[0..n) is read; a valid result is 8 to 11
+ * ASCII characters [0-9]{7,10}[A-Z]?, NUL-terminated, and reads back as
+ * itself. Reasons are checked in the order bad_char, bad_length, bad_shape.
+ */
 #include "vigie/ftid.h"
 
-static const vg_reason pending = {"pending", "pas encore pris en charge", "not supported yet"};
+static const vg_reason r_bad_char = {
+	"bad_char", "caractère interdit (seuls chiffres, lettres et séparateurs . - / espace)",
+	"forbidden character (only digits, letters and separators . - / space)"};
+static const vg_reason r_bad_length = {"bad_length",
+				       "longueur incorrecte (8 à 11 caractères attendus)",
+				       "wrong length (8 to 11 characters expected)"};
+static const vg_reason r_bad_shape = {
+	"bad_shape", "forme incorrecte (7 à 10 chiffres puis une lettre facultative)",
+	"wrong shape (7 to 10 digits then an optional letter)"};
 
-int vg_ftid_normalize(const char *s, size_t n, vg_ftid *out)
+/* Byte length of the whitespace character at s[i] (i < e), or 0 if none:
+ * ASCII spaces, NBSP, NEL, the Unicode spaces, zero-width space and BOM. */
+static size_t space_at(const char *s, size_t i, size_t e)
 {
-	(void)s;
-	(void)n;
-	return vg_canon_fail(&out->c, &pending);
+	const unsigned char *p = (const unsigned char *)s + i;
+	size_t left = e - i;
+	if (p[0] < 0x80)
+		return p[0] == ' ' || (p[0] >= '\t' && p[0] <= '\r');
+	if (p[0] == 0xC2 && left >= 2 && (p[1] == 0xA0 || p[1] == 0x85))
+		return 2;
+	if (left < 3)
+		return 0;
+	if (p[0] == 0xE2 && p[1] == 0x80 &&
+	    (p[2] <= 0x8B || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF))
+		return 3; /* U+2000..U+200B, U+2028, U+2029, U+202F */
+	if ((p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0x9F) ||
+	    (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) ||
+	    (p[0] == 0xE1 && p[1] == 0x9A && p[2] == 0x80) ||
+	    (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF))
+		return 3; /* U+205F, U+3000, U+1680, U+FEFF */
+	return 0;
 }
 
+/* True when s[0..n) is well-formed UTF-8 (no overlong forms, no surrogates). */
+static int utf8_valid(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = p[i], cp;
+		size_t len;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			len = 2;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			len = 3;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		if (n - i < len)
+			return 0;
+		for (size_t j = 1; j < len; j++) {
+			if ((p[i + j] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i + j] & 0x3F);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+/* Normalizes one identifier; see the header and the notes above. */
+int vg_ftid_normalize(const char *s, size_t n, vg_ftid *out)
+{
+	out->digits = 0;
+	out->flags = 0;
+	if (n > VG_INPUT_MAX)
+		return vg_canon_fail(&out->c, &vg_reason_too_long);
+	if (n == 0)
+		return vg_canon_fail(&out->c, &vg_reason_empty);
+	if (!utf8_valid((const unsigned char *)s, n))
+		return vg_canon_fail(&out->c, &vg_reason_bad_utf8);
+
+	size_t o = 0, k;
+	int pending_sep = 0; /* a separator seen since the last kept character */
+	unsigned flags = 0;
+	for (size_t i = 0; i < n; i += k) {
+		unsigned char c = (unsigned char)s[i];
+		k = 1;
+		if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
+			if (pending_sep && o > 0)
+				flags |= VG_FTID_SEPARATED;
+			pending_sep = 0;
+			if (o <= VG_FTID_MAX)
+				out->c.s[o] = (char)(c >= 'a' ? c - 0x20 : c);
+			o++;
+		} else if (c == '.' || c == '-' || c == '/' || (k = space_at(s, i, n)) != 0) {
+			pending_sep = 1;
+		} else {
+			return vg_canon_fail(&out->c, &r_bad_char);
+		}
+	}
+	if (o == 0)
+		return vg_canon_fail(&out->c, &vg_reason_empty);
+	if (o < VG_FTID_MIN || o > VG_FTID_MAX)
+		return vg_canon_fail(&out->c, &r_bad_length);
+
+	size_t d = 0;
+	while (d < o && out->c.s[d] <= '9')
+		d++;
+	if (d < 7 || d > 10 || o - d > 1)
+		return vg_canon_fail(&out->c, &r_bad_shape);
+	if (o - d == 1)
+		flags |= VG_FTID_LETTER;
+	if (o > VG_FTID_MIN)
+		flags |= VG_FTID_EXTENDED;
+	out->c.s[o] = '\0';
+	out->c.len = o;
+	out->c.reason = NULL;
+	out->digits = d;
+	out->flags = flags;
+	return 0;
+}
+
+/* Adds the parts and flags of a valid identifier to obj. */
 void vg_ftid_describe(const vg_ftid *v, json_t *obj)
 {
-	(void)v;
-	(void)obj;
+	json_t *parts = json_object();
+	json_object_set_new(parts, "digits", json_stringn(v->c.s, v->digits));
+	json_object_set_new(parts, "letter", v->c.len > v->digits
+						     ? json_stringn(v->c.s + v->digits, 1)
+						     : json_null());
+	json_object_set_new(obj, "parts", parts);
+	json_t *flags = json_array();
+	if (v->flags & VG_FTID_LETTER)
+		json_array_append_new(flags, json_string("letter"));
+	if (v->flags & VG_FTID_EXTENDED)
+		json_array_append_new(flags, json_string("extended"));
+	if (v->flags & VG_FTID_SEPARATED)
+		json_array_append_new(flags, json_string("separators"));
+	json_object_set_new(obj, "flags", flags);
 }
