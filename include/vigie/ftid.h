@@ -19,14 +19,14 @@
 #define VG_FTID_MAX 11
 
 enum {
-	VG_FTID_LETTER = 1u << 0,     /* ends with a letter */
-	VG_FTID_EXTENDED = 1u << 1,   /* longer than the standard 8 characters */
-	VG_FTID_SEPARATED = 1u << 2,  /* the input had separators, now removed */
+	VG_FTID_LETTER = 1u << 0,    /* ends with a letter */
+	VG_FTID_EXTENDED = 1u << 1,  /* longer than the standard 8 characters */
+	VG_FTID_SEPARATED = 1u << 2, /* the input had separators, now removed */
 };
 
 typedef struct vg_ftid {
 	vg_canon c;
-	size_t digits; /* c.s[0..digits) are the digits; a letter may follow */
+	size_t digits;  /* c.s[0..digits) are the digits; a letter may follow */
 	unsigned flags; /* VG_FTID_* */
 } vg_ftid;
 

@@ -29,17 +29,17 @@
 #define STR(x) STR_(x)
 
 static const vg_reason r_bad_format = {"bad_format", "format de date non reconnu",
-				       "unrecognized date format"};
+                                       "unrecognized date format"};
 static const vg_reason r_bad_month = {"bad_month", "mois impossible (1 à 12) ou inconnu",
-				      "impossible or unknown month (1 to 12)"};
+                                      "impossible or unknown month (1 to 12)"};
 static const vg_reason r_bad_day = {"bad_day", "jour impossible pour ce mois",
-				    "impossible day for this month"};
+                                    "impossible day for this month"};
 static const vg_reason r_too_early = {"too_early", "année antérieure à 1900", "year before 1900"};
 static const vg_reason r_in_future = {"in_future",
-				      "date postérieure au 31/12/" STR(VG_DOB_REF_YEAR),
-				      "date after " STR(VG_DOB_REF_YEAR) "-12-31"};
+                                      "date postérieure au 31/12/" STR(VG_DOB_REF_YEAR),
+                                      "date after " STR(VG_DOB_REF_YEAR) "-12-31"};
 static const vg_reason r_bad_time = {"bad_time", "heure invalide après la date",
-				     "invalid time after the date"};
+                                     "invalid time after the date"};
 
 /* Byte length of the whitespace character at s[i] (i < e), or 0 if none:
  * ASCII spaces, NBSP, NEL, the Unicode spaces, zero-width space and BOM. */
@@ -192,15 +192,15 @@ static const struct {
 	const char *name;
 	int month;
 } month_names[] = {
-	{"janvier", 1},   {"janv", 1},     {"jan", 1},       {"january", 1},   {"fevrier", 2},
-	{"fevr", 2},      {"fev", 2},      {"february", 2},  {"feb", 2},       {"mars", 3},
-	{"mar", 3},       {"march", 3},    {"avril", 4},     {"avr", 4},       {"april", 4},
-	{"apr", 4},       {"mai", 5},      {"may", 5},       {"juin", 6},      {"june", 6},
-	{"jun", 6},       {"juillet", 7},  {"juil", 7},      {"july", 7},      {"jul", 7},
-	{"aout", 8},      {"august", 8},   {"aug", 8},       {"septembre", 9}, {"sept", 9},
-	{"sep", 9},       {"september", 9}, {"octobre", 10}, {"oct", 10},      {"october", 10},
-	{"novembre", 11}, {"nov", 11},     {"november", 11}, {"decembre", 12}, {"dec", 12},
-	{"december", 12},
+    {"janvier", 1},   {"janv", 1},      {"jan", 1},       {"january", 1},   {"fevrier", 2},
+    {"fevr", 2},      {"fev", 2},       {"february", 2},  {"feb", 2},       {"mars", 3},
+    {"mar", 3},       {"march", 3},     {"avril", 4},     {"avr", 4},       {"april", 4},
+    {"apr", 4},       {"mai", 5},       {"may", 5},       {"juin", 6},      {"june", 6},
+    {"jun", 6},       {"juillet", 7},   {"juil", 7},      {"july", 7},      {"jul", 7},
+    {"aout", 8},      {"august", 8},    {"aug", 8},       {"septembre", 9}, {"sept", 9},
+    {"sep", 9},       {"september", 9}, {"octobre", 10},  {"oct", 10},      {"october", 10},
+    {"novembre", 11}, {"nov", 11},      {"november", 11}, {"decembre", 12}, {"dec", 12},
+    {"december", 12},
 };
 
 /* Reads a month name; returns 1..12, or 0 for an unknown word (consumed). */
@@ -283,7 +283,7 @@ static int read_time(cursor *c)
 			return 0;
 	} else if (c->e - c->i == 3) {
 		char z[3] = {(char)(c->s[c->i] | 0x20), (char)(c->s[c->i + 1] | 0x20),
-			     (char)(c->s[c->i + 2] | 0x20)};
+		             (char)(c->s[c->i + 2] | 0x20)};
 		if (memcmp(z, "utc", 3) != 0 && memcmp(z, "gmt", 3) != 0)
 			return 0;
 		c->i += 3;
@@ -323,11 +323,11 @@ static int century(unsigned yy)
 /* Layouts, for the "format" part; index [shape][separator]. */
 enum { DMY4, DMY2, YMD, DMON4, DMON2, SHAPES };
 static const char *const formats[SHAPES][5] = {
-	[DMY4] = {"DD/MM/YYYY", "DD-MM-YYYY", "DD.MM.YYYY", "DD MM YYYY", NULL},
-	[DMY2] = {"DD/MM/YY", "DD-MM-YY", "DD.MM.YY", "DD MM YY", NULL},
-	[YMD] = {"YYYY/MM/DD", "YYYY-MM-DD", "YYYY.MM.DD", "YYYY MM DD", NULL},
-	[DMON4] = {"DD/MON/YYYY", "DD-MON-YYYY", "DD.MON.YYYY", "DD MON YYYY", "DDMONYYYY"},
-	[DMON2] = {"DD/MON/YY", "DD-MON-YY", "DD.MON.YY", "DD MON YY", "DDMONYY"},
+    [DMY4] = {"DD/MM/YYYY", "DD-MM-YYYY", "DD.MM.YYYY", "DD MM YYYY", NULL},
+    [DMY2] = {"DD/MM/YY", "DD-MM-YY", "DD.MM.YY", "DD MM YY", NULL},
+    [YMD] = {"YYYY/MM/DD", "YYYY-MM-DD", "YYYY.MM.DD", "YYYY MM DD", NULL},
+    [DMON4] = {"DD/MON/YYYY", "DD-MON-YYYY", "DD.MON.YYYY", "DD MON YYYY", "DDMONYYYY"},
+    [DMON2] = {"DD/MON/YY", "DD-MON-YY", "DD.MON.YY", "DD MON YY", "DDMONYY"},
 };
 
 /* Index of a separator in the formats table. */
@@ -348,8 +348,8 @@ static const vg_reason *read_date(cursor *c, vg_dob *out)
 		int dd = (int)(v1 / 1000000), mm = (int)(v1 / 10000 % 100), yy = (int)(v1 % 10000);
 		int Y = (int)(v1 / 10000), M = (int)(v1 / 100 % 100), D = (int)(v1 % 100);
 		int ymd = check_date(yy, mm, dd) != NULL &&
-			  (check_date(Y, M, D) == NULL ||
-			   (Y >= 1900 && Y <= 2099 && !(yy >= 1900 && yy <= 2099)));
+		          (check_date(Y, M, D) == NULL ||
+		           (Y >= 1900 && Y <= 2099 && !(yy >= 1900 && yy <= 2099)));
 		out->year = ymd ? Y : yy;
 		out->month = ymd ? M : mm;
 		out->day = ymd ? D : dd;
@@ -428,8 +428,10 @@ int vg_dob_normalize(const char *s, size_t n, vg_dob *out)
 	const vg_reason *why = read_date(&c, out);
 	int time_ok = 1;
 	if (!why && c.i < c.e) {
-		/* a time: after 'T' right away, or after spaces */
-		if (eat(&c, 'T') || eat(&c, 't') || skip_spaces(&c))
+		/* a time: after spaces, or after 'T' right away (ISO 8601, so only
+		 * after a year-first date) */
+		int iso = out->format[0] == 'Y' && (eat(&c, 'T') || eat(&c, 't'));
+		if (iso || skip_spaces(&c))
 			time_ok = c.i < c.e && read_time(&c);
 		else
 			why = &r_bad_format;

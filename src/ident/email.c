@@ -28,33 +28,37 @@
 
 static const vg_reason r_no_at = {"no_at", "pas de @ dans l'adresse", "no @ in the address"};
 static const vg_reason r_many_at = {"many_at", "plus d'un @ dans l'adresse",
-				    "more than one @ in the address"};
+                                    "more than one @ in the address"};
 static const vg_reason r_unterminated_quote = {
-	"unterminated_quote", "guillemet ouvrant sans guillemet fermant dans la partie locale",
-	"opening quote without a closing quote in the local part"};
+    "unterminated_quote", "guillemet ouvrant sans guillemet fermant dans la partie locale",
+    "opening quote without a closing quote in the local part"};
 static const vg_reason r_whitespace = {"whitespace", "espace à l'intérieur de l'adresse",
-				       "whitespace inside the address"};
+                                       "whitespace inside the address"};
 static const vg_reason r_control = {"control_char", "caractère de contrôle dans l'adresse",
-				    "control character in the address"};
+                                    "control character in the address"};
 static const vg_reason r_empty_local = {"empty_local", "partie locale vide (avant le @)",
-					"empty local part (before the @)"};
+                                        "empty local part (before the @)"};
 static const vg_reason r_bad_char = {"bad_char", "caractère interdit dans la partie locale",
-				     "forbidden character in the local part"};
+                                     "forbidden character in the local part"};
 static const vg_reason r_local_too_long = {"local_too_long",
-					   "partie locale de plus de 64 caractères",
-					   "local part longer than 64 characters"};
+                                           "partie locale de plus de 64 caractères",
+                                           "local part longer than 64 characters"};
 static const vg_reason r_empty_domain = {"empty_domain", "domaine vide (après le @)",
-					 "empty domain (after the @)"};
-static const vg_reason r_bad_domain_char = {"bad_domain_char",
-					    "caractère interdit dans le domaine",
-					    "forbidden character in the domain"};
+                                         "empty domain (after the @)"};
+static const vg_reason r_bad_domain_char = {"bad_domain_char", "caractère interdit dans le domaine",
+                                            "forbidden character in the domain"};
 static const vg_reason r_empty_label = {"empty_label",
-					"domaine avec une partie vide (point en trop)",
-					"domain with an empty label (extra dot)"};
+                                        "domaine avec une partie vide (point en trop)",
+                                        "domain with an empty label (extra dot)"};
 static const vg_reason r_label_too_long = {"label_too_long",
-					   "partie du domaine de plus de 63 caractères",
-					   "domain label longer than 63 characters"};
+                                           "partie du domaine de plus de 63 caractères",
+                                           "domain label longer than 63 characters"};
 static const vg_reason r_no_dot = {"no_dot", "domaine sans point", "domain without a dot"};
+static const vg_reason r_bad_label = {"bad_label",
+                                      "partie du domaine commençant ou finissant par - ou _",
+                                      "domain label starting or ending with - or _"};
+static const vg_reason r_numeric_tld = {"numeric_tld", "extension de domaine numérique (.123)",
+                                        "numeric top-level domain (.123)"};
 
 /* Byte length of the whitespace character at s[i] (i < e), or 0 if none:
  * ASCII spaces, NBSP, NEL, the Unicode spaces, zero-width space and BOM. */
@@ -203,22 +207,21 @@ static inline int local_ok(unsigned char c)
 		return 1;
 	if (c >= 0x80)
 		return 1;
-	switch (c) {
-	case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-	case '-': case '/': case '=': case '?': case '^': case '_': case '`': case '{':
-	case '|': case '}': case '~': case '.':
-		return 1;
-	default:
-		return 0;
-	}
+	return c != 0 && strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL;
 }
 
-/* True for the characters allowed in a domain label: letters, digits, '-',
- * '_' (seen in real records), and UTF-8 bytes (IDN). */
+/* True for the characters allowed at both ends of a domain label: letters,
+ * digits and UTF-8 bytes (IDN). */
+static inline int label_edge_ok(unsigned char c)
+{
+	return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* True for the characters allowed in a domain label: the above, '-', and
+ * '_' (not a host name character, but seen in real records). */
 static inline int domain_ok(unsigned char c)
 {
-	return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-	       c == '_' || c >= 0x80;
+	return label_edge_ok(c) || c == '-' || c == '_';
 }
 
 /* Checks the local part out->c.s[0..ll) (already copied); sets flags. */
@@ -252,7 +255,7 @@ static const vg_reason *check_local(vg_email *out, size_t ll)
 static const vg_reason *check_domain(vg_email *out, size_t d)
 {
 	const char *p = out->c.s;
-	size_t len = out->c.len, label = d, dots = 0;
+	size_t len = out->c.len, label = d, last = d, dots = 0;
 	if (d == len)
 		return &r_empty_domain;
 	for (size_t i = d; i < len; i++)
@@ -265,13 +268,23 @@ static const vg_reason *check_domain(vg_email *out, size_t d)
 			return &r_empty_label;
 		if (i - label > VG_EMAIL_LABEL_MAX)
 			return &r_label_too_long;
+		if (!label_edge_ok((unsigned char)p[label]) ||
+		    !label_edge_ok((unsigned char)p[i - 1]))
+			return &r_bad_label;
 		if (i - label >= 4 && !memcmp(p + label, "xn--", 4))
 			out->flags |= VG_EMAIL_IDN;
 		dots += i < len;
+		last = label;
 		label = i + 1;
 	}
 	if (dots == 0)
 		return &r_no_dot;
+	/* the top-level label (from the last dot) is never all digits */
+	size_t tld = last;
+	while (tld < len && p[tld] >= '0' && p[tld] <= '9')
+		tld++;
+	if (tld == len)
+		return &r_numeric_tld;
 	return NULL;
 }
 
@@ -307,7 +320,8 @@ int vg_email_normalize(const char *s, size_t n, vg_email *out)
 			return vg_canon_fail(&out->c, &r_unterminated_quote);
 		at = i + 1;
 		if (at == e || s[at] != '@')
-			return vg_canon_fail(&out->c, memchr(s + at, '@', e - at) ? &r_bad_char : &r_no_at);
+			return vg_canon_fail(&out->c,
+			                     memchr(s + at, '@', e - at) ? &r_bad_char : &r_no_at);
 	} else {
 		const char *p = memchr(s + b, '@', e - b);
 		if (!p)
@@ -329,8 +343,8 @@ int vg_email_normalize(const char *s, size_t n, vg_email *out)
 		if (c < 0x80) {
 			if (c <= ' ' || c == 0x7F)
 				return vg_canon_fail(&out->c, (c == ' ' || (c >= '\t' && c <= '\r'))
-								      ? &r_whitespace
-								      : &r_control);
+				                                  ? &r_whitespace
+				                                  : &r_control);
 		} else {
 			high = 1;
 			if (space_at(s, i, e))
@@ -366,7 +380,7 @@ void vg_email_describe(const vg_email *e, json_t *obj)
 	json_t *parts = json_object();
 	json_object_set_new(parts, "local", json_stringn(e->c.s, e->local_len));
 	json_object_set_new(parts, "domain",
-			    json_stringn(e->c.s + e->local_len + 1, e->c.len - e->local_len - 1));
+	                    json_stringn(e->c.s + e->local_len + 1, e->c.len - e->local_len - 1));
 	if (e->flags & VG_EMAIL_TAGGED)
 		json_object_set_new(parts, "tag", json_stringn(e->c.s + e->tag_off, e->tag_len));
 	json_object_set_new(obj, "parts", parts);

@@ -2,7 +2,8 @@
  * ftid.c: France Travail identifiers (ex-Pôle emploi "identifiant"), to one
  * canonical form.
  *
- * One pass over the input: separators (whitespace, '.', '-', '/') are
+ * One pass over the input: separators (whitespace, '.', '-', '/', and their
+ * Unicode look-alikes: no-break spaces, dashes, minus, middle dot) are
  * dropped, ASCII letters and digits are kept uppercased, anything else makes
  * the value invalid. Then the shape is checked: 7 to 10 digits, then at most
  * one letter, 8 to 11 characters in all. The standard identifier is 7 digits
@@ -16,14 +17,14 @@
 #include "vigie/ftid.h"
 
 static const vg_reason r_bad_char = {
-	"bad_char", "caractère interdit (seuls chiffres, lettres et séparateurs . - / espace)",
-	"forbidden character (only digits, letters and separators . - / space)"};
+    "bad_char", "caractère interdit (seuls chiffres, lettres et séparateurs . - / espace)",
+    "forbidden character (only digits, letters and separators . - / space)"};
 static const vg_reason r_bad_length = {"bad_length",
-				       "longueur incorrecte (8 à 11 caractères attendus)",
-				       "wrong length (8 to 11 characters expected)"};
+                                       "longueur incorrecte (8 à 11 caractères attendus)",
+                                       "wrong length (8 to 11 characters expected)"};
 static const vg_reason r_bad_shape = {
-	"bad_shape", "forme incorrecte (7 à 10 chiffres puis une lettre facultative)",
-	"wrong shape (7 to 10 digits then an optional letter)"};
+    "bad_shape", "forme incorrecte (7 à 10 chiffres puis une lettre facultative)",
+    "wrong shape (7 to 10 digits then an optional letter)"};
 
 /* Byte length of the whitespace character at s[i] (i < e), or 0 if none:
  * ASCII spaces, NBSP, NEL, the Unicode spaces, zero-width space and BOM. */
@@ -45,6 +46,21 @@ static size_t space_at(const char *s, size_t i, size_t e)
 	    (p[0] == 0xE1 && p[1] == 0x9A && p[2] == 0x80) ||
 	    (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF))
 		return 3; /* U+205F, U+3000, U+1680, U+FEFF */
+	return 0;
+}
+
+/* Byte length of a Unicode dash or dot at s[i] (i < e), or 0: the hyphens
+ * and dashes U+2010..U+2015, the minus sign U+2212, the middle dot U+00B7,
+ * which word processors put in numbers typed by people. */
+static size_t dash_at(const char *s, size_t i, size_t e)
+{
+	const unsigned char *p = (const unsigned char *)s + i;
+	size_t left = e - i;
+	if (p[0] == 0xC2 && left >= 2 && p[1] == 0xB7)
+		return 2;
+	if (p[0] == 0xE2 && left >= 3 &&
+	    ((p[1] == 0x80 && p[2] >= 0x90 && p[2] <= 0x95) || (p[1] == 0x88 && p[2] == 0x92)))
+		return 3;
 	return 0;
 }
 
@@ -111,7 +127,8 @@ int vg_ftid_normalize(const char *s, size_t n, vg_ftid *out)
 			if (o <= VG_FTID_MAX)
 				out->c.s[o] = (char)(c >= 'a' ? c - 0x20 : c);
 			o++;
-		} else if (c == '.' || c == '-' || c == '/' || (k = space_at(s, i, n)) != 0) {
+		} else if (c == '.' || c == '-' || c == '/' || (k = space_at(s, i, n)) != 0 ||
+		           (k = dash_at(s, i, n)) != 0) {
 			pending_sep = 1;
 		} else {
 			return vg_canon_fail(&out->c, &r_bad_char);
@@ -144,9 +161,9 @@ void vg_ftid_describe(const vg_ftid *v, json_t *obj)
 {
 	json_t *parts = json_object();
 	json_object_set_new(parts, "digits", json_stringn(v->c.s, v->digits));
-	json_object_set_new(parts, "letter", v->c.len > v->digits
-						     ? json_stringn(v->c.s + v->digits, 1)
-						     : json_null());
+	json_object_set_new(parts, "letter",
+	                    v->c.len > v->digits ? json_stringn(v->c.s + v->digits, 1)
+	                                         : json_null());
 	json_object_set_new(obj, "parts", parts);
 	json_t *flags = json_array();
 	if (v->flags & VG_FTID_LETTER)

@@ -60,6 +60,13 @@ Every reason, in French by default.
   $ vigie normalize email 'a@localhost'
   vigie normalize: email: domaine sans point
   [1]
+  $ vigie normalize email 'a@-x.fr' 'a@x_.fr'
+  vigie normalize: email: partie du domaine commençant ou finissant par - ou _
+  vigie normalize: email: partie du domaine commençant ou finissant par - ou _
+  [1]
+  $ vigie normalize email 'a@1.2.3.4'
+  vigie normalize: email: extension de domaine numérique (.123)
+  [1]
   $ vigie normalize email "$(printf 'a%.0s' $(seq 65))@x.fr"
   vigie normalize: email: partie locale de plus de 64 caractères
   [1]

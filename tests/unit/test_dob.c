@@ -38,7 +38,7 @@ static void expect_valid(const char *in, const char *canon, const char *fmt, uns
 	vg_dob d;
 	if (norm(in, &d) != 0)
 		fail_msg("'%s': expected valid '%s', got reason %s", in, canon,
-			 d.c.reason ? d.c.reason->code : "(none)");
+		         d.c.reason ? d.c.reason->code : "(none)");
 	if (strcmp(d.c.s, canon) != 0)
 		fail_msg("'%s': expected '%s', got '%s'", in, canon, d.c.s);
 	assert_int_equal(d.c.len, 10);
@@ -89,7 +89,9 @@ static void test_layouts(void **state)
 	expect_valid("05 03 1984", "1984-03-05", "DD MM YYYY", 0);
 	expect_valid("05 / 03 / 1984", "1984-03-05", "DD/MM/YYYY", 0);
 	expect_valid("  05/03/1984\t\r\n", "1984-03-05", "DD/MM/YYYY", 0);
-	expect_valid("\xC2\xA0" "05/03/1984\xC2\xA0", "1984-03-05", "DD/MM/YYYY", 0);
+	expect_valid("\xC2\xA0"
+	             "05/03/1984\xC2\xA0",
+	             "1984-03-05", "DD/MM/YYYY", 0);
 	expect_valid("1984-03-05", "1984-03-05", "YYYY-MM-DD", 0);
 	expect_valid("1984-3-5", "1984-03-05", "YYYY-MM-DD", 0);
 	expect_valid("1984/03/05", "1984-03-05", "YYYY/MM/DD", 0);
@@ -194,6 +196,8 @@ static void test_reasons(void **state)
 	expect_invalid("March 5, 1984", "bad_format");
 	expect_invalid("-05/03/1984", "bad_format");
 	expect_invalid("1984-03-05Z", "bad_format");
+	expect_invalid("05/03/1984T12:00", "bad_format"); /* 'T' only after a year-first date */
+	expect_invalid("05031984T1200", "bad_format");
 	expect_invalid("31/02/1984", "bad_day");
 	expect_invalid("30/02/2000", "bad_day");
 	expect_invalid("29/02/1900", "bad_day"); /* not leap: divisible by 100 */
@@ -278,7 +282,8 @@ static void test_not_nul_terminated(void **state)
 	assert_string_equal(d.c.s, "2019-03-05");
 	assert_int_equal(vg_dob_normalize(buf, sizeof(buf), &d), VG_EINVAL);
 	assert_string_equal(d.c.reason->code, "bad_format");
-	const char t[] = {'2', '0', '2', '4', '-', '0', '3', '-', '0', '5', 'T', '1', '2', ':', '0', '0'};
+	const char t[] = {'2', '0', '2', '4', '-', '0', '3', '-',
+	                  '0', '5', 'T', '1', '2', ':', '0', '0'};
 	assert_int_equal(vg_dob_normalize(t, 11, &d), VG_EINVAL);
 	assert_string_equal(d.c.reason->code, "bad_time");
 	assert_int_equal(vg_dob_normalize(t, 15, &d), VG_EINVAL);
@@ -333,21 +338,17 @@ static void test_describe(void **state)
 	json_t *r = json_object_get(o, "reason");
 	assert_string_equal(json_string_value(json_object_get(r, "code")), "bad_day");
 	assert_string_equal(json_string_value(json_object_get(r, "message")),
-			    "impossible day for this month");
+	                    "impossible day for this month");
 	json_decref(o);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_layouts),
-		cmocka_unit_test(test_century),
-		cmocka_unit_test(test_times),
-		cmocka_unit_test(test_reasons),
-		cmocka_unit_test(test_range),
-		cmocka_unit_test(test_not_nul_terminated),
-		cmocka_unit_test(test_lengths),
-		cmocka_unit_test(test_describe),
+	    cmocka_unit_test(test_layouts), cmocka_unit_test(test_century),
+	    cmocka_unit_test(test_times),   cmocka_unit_test(test_reasons),
+	    cmocka_unit_test(test_range),   cmocka_unit_test(test_not_nul_terminated),
+	    cmocka_unit_test(test_lengths), cmocka_unit_test(test_describe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,7 +37,7 @@ static void expect_valid(const char *in, const char *canon, unsigned flags)
 	vg_email e;
 	if (norm(in, &e) != 0)
 		fail_msg("'%s': expected valid '%s', got reason %s", in, canon,
-			 e.c.reason ? e.c.reason->code : "(none)");
+		         e.c.reason ? e.c.reason->code : "(none)");
 	if (strcmp(e.c.s, canon) != 0)
 		fail_msg("'%s': expected '%s', got '%s'", in, canon, e.c.s);
 	assert_int_equal(e.c.len, strlen(canon));
@@ -106,7 +106,9 @@ static void test_valid_forms(void **state)
 	/* domains */
 	expect_valid("a@sub.domain.example.co.uk", "a@sub.domain.example.co.uk", 0);
 	expect_valid("a@my-host_1.fr", "a@my-host_1.fr", 0);
-	expect_valid("a@1.2.3.4", "a@1.2.3.4", 0);
+	expect_valid("a@123.fr", "a@123.fr", 0);
+	expect_valid("a@x.f1", "a@x.f1", 0);
+	expect_valid("a@a-b--c.fr", "a@a-b--c.fr", 0);
 	expect_valid("a@XN--BCHER-KVA.de", "a@xn--bcher-kva.de", VG_EMAIL_IDN);
 	/* quoted local parts: the @ inside the quotes does not count */
 	expect_valid("\"a@b\"@x.fr", "\"a@b\"@x.fr", VG_EMAIL_QUOTED);
@@ -145,10 +147,14 @@ static void test_reasons(void **state)
 	expect_invalid("jean@x .fr", "whitespace");
 	expect_invalid("jean\t@x.fr", "whitespace");
 	expect_invalid("\"a b\"@x.fr", "whitespace");
-	expect_invalid("jean@x.\xC2\xA0" "fr", "whitespace");
+	expect_invalid("jean@x.\xC2\xA0"
+	               "fr",
+	               "whitespace");
 	expect_invalid("jean\xE2\x80\x8B@x.fr", "whitespace"); /* zero-width space */
 	expect_invalid("jean\x01@x.fr", "control_char");
-	expect_invalid("jean@x.fr\x7F" "a", "control_char");
+	expect_invalid("jean@x.fr\x7F"
+	               "a",
+	               "control_char");
 	expect_invalid("jean\xC2\x80@x.fr", "control_char"); /* C1 control */
 	expect_invalid_n("jean\0@x.fr", 10, "control_char");
 	expect_invalid("@x.fr", "empty_local");
@@ -171,14 +177,21 @@ static void test_reasons(void **state)
 	expect_invalid("a@.x.fr", "empty_label");
 	expect_invalid("a@x.fr.", "empty_label");
 	expect_invalid("a@.", "empty_label");
+	expect_invalid("a@-x.fr", "bad_label");
+	expect_invalid("a@x-.fr", "bad_label");
+	expect_invalid("a@_x.fr", "bad_label");
+	expect_invalid("a@x.fr-", "bad_label");
+	expect_invalid("a@x.-", "bad_label");
+	expect_invalid("a@1.2.3.4", "numeric_tld");
+	expect_invalid("a@x.123", "numeric_tld");
 	expect_invalid("a@localhost", "no_dot");
 	expect_invalid("a@fr", "no_dot");
 	expect_invalid("\xC3(@x.fr", "bad_utf8");
 	expect_invalid("a@x.fr\xFF", "bad_utf8");
-	expect_invalid("a@\xE0\x80\x80.fr", "bad_utf8");    /* overlong */
-	expect_invalid("a@\xED\xA0\x80.fr", "bad_utf8");    /* surrogate */
+	expect_invalid("a@\xE0\x80\x80.fr", "bad_utf8");     /* overlong */
+	expect_invalid("a@\xED\xA0\x80.fr", "bad_utf8");     /* surrogate */
 	expect_invalid("a@\xF4\x90\x80\x80.fr", "bad_utf8"); /* > U+10FFFF */
-	expect_invalid("a@x.fr\xE2\x82", "bad_utf8");       /* truncated */
+	expect_invalid("a@x.fr\xE2\x82", "bad_utf8");        /* truncated */
 }
 
 /* A string of n copies of c, NUL-terminated (caller frees). */
@@ -284,7 +297,8 @@ static void test_parts(void **state)
 	json_t *o = json_object();
 	vg_email_describe(&e, o);
 	json_t *parts = json_object_get(o, "parts");
-	assert_string_equal(json_string_value(json_object_get(parts, "local")), "jean.dupont+promo");
+	assert_string_equal(json_string_value(json_object_get(parts, "local")),
+	                    "jean.dupont+promo");
 	assert_string_equal(json_string_value(json_object_get(parts, "domain")), "gmail.com");
 	assert_string_equal(json_string_value(json_object_get(parts, "tag")), "promo");
 	json_t *flags = json_object_get(o, "flags");
@@ -313,7 +327,8 @@ static void test_parts(void **state)
 	assert_false(json_is_true(json_object_get(o, "valid")));
 	json_t *r = json_object_get(o, "reason");
 	assert_string_equal(json_string_value(json_object_get(r, "code")), "no_dot");
-	assert_string_equal(json_string_value(json_object_get(r, "message")), "domain without a dot");
+	assert_string_equal(json_string_value(json_object_get(r, "message")),
+	                    "domain without a dot");
 	json_decref(o);
 }
 
@@ -332,12 +347,9 @@ static void test_reset(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid_forms),
-		cmocka_unit_test(test_reasons),
-		cmocka_unit_test(test_lengths),
-		cmocka_unit_test(test_not_nul_terminated),
-		cmocka_unit_test(test_parts),
-		cmocka_unit_test(test_reset),
+	    cmocka_unit_test(test_valid_forms), cmocka_unit_test(test_reasons),
+	    cmocka_unit_test(test_lengths),     cmocka_unit_test(test_not_nul_terminated),
+	    cmocka_unit_test(test_parts),       cmocka_unit_test(test_reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,7 +37,7 @@ static void expect_valid(const char *in, const char *canon, unsigned flags)
 	vg_ftid v;
 	if (norm(in, &v) != 0)
 		fail_msg("'%s': expected valid '%s', got reason %s", in, canon,
-			 v.c.reason ? v.c.reason->code : "(none)");
+		         v.c.reason ? v.c.reason->code : "(none)");
 	if (strcmp(v.c.s, canon) != 0)
 		fail_msg("'%s': expected '%s', got '%s'", in, canon, v.c.s);
 	assert_int_equal(v.c.len, strlen(canon));
@@ -89,8 +89,21 @@ static void test_valid(void **state)
 	expect_valid("1234567/A", "1234567A", L | S);
 	expect_valid("12-34-56-7a", "1234567A", L | S);
 	expect_valid("1234567\tA", "1234567A", L | S);
-	expect_valid("123\xC2\xA0" "4567A", "1234567A", L | S); /* NBSP */
-	expect_valid("123\xE2\x80\xAF" "4567A", "1234567A", L | S); /* NNBSP */
+	expect_valid("123\xC2\xA0"
+	             "4567A",
+	             "1234567A", L | S); /* NBSP */
+	expect_valid("123\xE2\x80\xAF"
+	             "4567A",
+	             "1234567A", L | S); /* NNBSP */
+	expect_valid("123\xE2\x80\x93"
+	             "4567A",
+	             "1234567A", L | S); /* en dash */
+	expect_valid("123\xE2\x88\x92"
+	             "4567A",
+	             "1234567A", L | S); /* minus sign */
+	expect_valid("123\xC2\xB7"
+	             "4567A",
+	             "1234567A", L | S); /* middle dot */
 	expect_valid("-1234567A-", "1234567A", L);
 	expect_valid("..1234567A", "1234567A", L);
 	/* longer export forms */
@@ -116,7 +129,9 @@ static void test_reasons(void **state)
 	expect_invalid("12345É78", "bad_char");
 	expect_invalid("１２３４５６７A", "bad_char"); /* fullwidth digits */
 	expect_invalid_n("1234567\0A", 9, "bad_char");
-	expect_invalid("1234567\x01" "A", "bad_char");
+	expect_invalid("1234567\x01"
+	               "A",
+	               "bad_char");
 	expect_invalid("1234567A\xFF", "bad_utf8");
 	expect_invalid("\xC3(1234567A", "bad_utf8");
 	/* bad lengths: 8 to 11 characters */
@@ -232,18 +247,16 @@ static void test_describe(void **state)
 	json_t *r = json_object_get(o, "reason");
 	assert_string_equal(json_string_value(json_object_get(r, "code")), "bad_length");
 	assert_string_equal(json_string_value(json_object_get(r, "message")),
-			    "wrong length (8 to 11 characters expected)");
+	                    "wrong length (8 to 11 characters expected)");
 	json_decref(o);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid),
-		cmocka_unit_test(test_reasons),
-		cmocka_unit_test(test_boundaries),
-		cmocka_unit_test(test_not_nul_terminated),
-		cmocka_unit_test(test_describe),
+	    cmocka_unit_test(test_valid),      cmocka_unit_test(test_reasons),
+	    cmocka_unit_test(test_boundaries), cmocka_unit_test(test_not_nul_terminated),
+	    cmocka_unit_test(test_describe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
