@@ -47,9 +47,9 @@
 
 /* ---------------------------------------------------------------- reasons */
 
-static const vg_reason letters = {
-    "letters", "lettres dans le numéro (seul un préfixe « tel: » est admis)",
-    "letters in the number (only a \"tel:\" prefix is allowed)"};
+static const vg_reason letters = {"letters",
+                                  "lettres dans le numéro (seul un préfixe « tel: » est admis)",
+                                  "letters in the number (only a \"tel:\" prefix is allowed)"};
 static const vg_reason bad_char = {
     "bad_char",
     "caractère non autorisé dans un numéro de téléphone (chiffres, +, espaces, . - / ( ))",
@@ -60,8 +60,7 @@ static const vg_reason bad_plus = {"bad_plus",
 static const vg_reason no_digits = {"no_digits", "aucun chiffre", "no digits"};
 static const vg_reason too_short = {"too_short", "numéro trop court", "number too short"};
 static const vg_reason too_long = {"too_long", "numéro trop long", "number too long"};
-static const vg_reason bad_length = {"bad_length",
-                                     "nombre de chiffres impossible pour ce pays",
+static const vg_reason bad_length = {"bad_length", "nombre de chiffres impossible pour ce pays",
                                      "number of digits not possible for this country"};
 static const vg_reason unknown_country = {"unknown_country_code", "indicatif de pays inconnu",
                                           "unknown country code"};
@@ -228,17 +227,19 @@ typedef struct territory {
 /* A country calling code: its regions, in the library's order. */
 typedef struct country {
 	unsigned cc;
-	char code[4];        /* cc as text */
+	char code[4]; /* cc as text */
 	const territory *regions;
 	size_t nregions;
 } country;
 
-#define N(x) (1u << (x))
-#define R(a, b) ((2u << (b)) - (1u << (a)))
+/* clang-format off */
+#define N(x) (1u << (x))                       /* the digit x */
+#define R(a, b) ((2u << (b)) - (1u << (a)))    /* the digits a to b */
 #define ROW(t, ...) {{__VA_ARGS__}, sizeof((uint16_t[]){__VA_ARGS__}) / sizeof(uint16_t), t}
 #define P(...) ROW(VG_PHONE_UNKNOWN, __VA_ARGS__)
 #define RULES(a) {a, sizeof(a) / sizeof(a[0])}
 #define NONE {NULL, 0}
+/* clang-format on */
 #define COUNT(a) (sizeof(a) / sizeof(a[0]))
 
 /* FR (+33), general [1-9]\d{8} */
@@ -372,17 +373,13 @@ static const rule bl_fixed[] = {
 };
 /* MF fixedLine 590(?:0[079]|[14]3|[27][79]|30|5[0-268]|87)\d{4} */
 static const rule mf_fixed[] = {
-    P(N(5), N(9), N(0), N(0), N(0) | N(7) | N(9)),
-    P(N(5), N(9), N(0), N(1) | N(4), N(3)),
-    P(N(5), N(9), N(0), N(2) | N(7), N(7) | N(9)),
-    P(N(5), N(9), N(0), N(3), N(0)),
-    P(N(5), N(9), N(0), N(5), R(0, 2) | N(6) | N(8)),
-    P(N(5), N(9), N(0), N(8), N(7)),
+    P(N(5), N(9), N(0), N(0), N(0) | N(7) | N(9)),    P(N(5), N(9), N(0), N(1) | N(4), N(3)),
+    P(N(5), N(9), N(0), N(2) | N(7), N(7) | N(9)),    P(N(5), N(9), N(0), N(3), N(0)),
+    P(N(5), N(9), N(0), N(5), R(0, 2) | N(6) | N(8)), P(N(5), N(9), N(0), N(8), N(7)),
 };
 
 /* GF (+594), general (?:[56]94|80\d|976)\d{6} */
-static const rule gf_general[] = {P(N(5) | N(6), N(9), N(4)), P(N(8), N(0)),
-                                  P(N(9), N(7), N(6))};
+static const rule gf_general[] = {P(N(5) | N(6), N(9), N(4)), P(N(8), N(0)), P(N(9), N(7), N(6))};
 static const rule gf_special[] = {
     /* tollFree 80[0-5]\d{6} */
     ROW(VG_PHONE_TOLL_FREE, N(8), N(0), R(0, 5)),
@@ -391,12 +388,9 @@ static const rule gf_special[] = {
 };
 /* fixedLine 594(?:[0239]\d|1[0-2]|4[03-9]|5[6-9]|6[0-3]|80)\d{4} */
 static const rule gf_fixed[] = {
-    P(N(5), N(9), N(4), N(0) | R(2, 3) | N(9)),
-    P(N(5), N(9), N(4), N(1), R(0, 2)),
-    P(N(5), N(9), N(4), N(4), N(0) | R(3, 9)),
-    P(N(5), N(9), N(4), N(5), R(6, 9)),
-    P(N(5), N(9), N(4), N(6), R(0, 3)),
-    P(N(5), N(9), N(4), N(8), N(0)),
+    P(N(5), N(9), N(4), N(0) | R(2, 3) | N(9)), P(N(5), N(9), N(4), N(1), R(0, 2)),
+    P(N(5), N(9), N(4), N(4), N(0) | R(3, 9)),  P(N(5), N(9), N(4), N(5), R(6, 9)),
+    P(N(5), N(9), N(4), N(6), R(0, 3)),         P(N(5), N(9), N(4), N(8), N(0)),
 };
 /* mobile 694(?:[0-249]\d|3[0-8])\d{4} */
 static const rule gf_mobile[] = {
@@ -416,10 +410,8 @@ static const rule mq_special[] = {
 };
 /* fixedLine 596(?:[03-7]\d|10|2[7-9]|8[09]|9[4-9])\d{4} */
 static const rule mq_fixed[] = {
-    P(N(5), N(9), N(6), N(0) | R(3, 7)),
-    P(N(5), N(9), N(6), N(1), N(0)),
-    P(N(5), N(9), N(6), N(2), R(7, 9)),
-    P(N(5), N(9), N(6), N(8), N(0) | N(9)),
+    P(N(5), N(9), N(6), N(0) | R(3, 7)), P(N(5), N(9), N(6), N(1), N(0)),
+    P(N(5), N(9), N(6), N(2), R(7, 9)),  P(N(5), N(9), N(6), N(8), N(0) | N(9)),
     P(N(5), N(9), N(6), N(9), R(4, 9)),
 };
 /* mobile 69(?:6(?:[0-46-9]\d|5[0-6])|727)\d{4} */
@@ -433,10 +425,8 @@ static const territory fr_regions[] = {
     {"FR", NONE, RULES(fr_general), RULES(fr_special), RULES(fr_fixed), RULES(fr_mobile)},
 };
 static const territory re_regions[] = {
-    {"RE", RULES(re_lead), RULES(re_general), RULES(re_special), RULES(re_fixed),
-     RULES(re_mobile)},
-    {"YT", RULES(yt_lead), RULES(yt_general), RULES(yt_special), RULES(yt_fixed),
-     RULES(yt_mobile)},
+    {"RE", RULES(re_lead), RULES(re_general), RULES(re_special), RULES(re_fixed), RULES(re_mobile)},
+    {"YT", RULES(yt_lead), RULES(yt_general), RULES(yt_special), RULES(yt_fixed), RULES(yt_mobile)},
 };
 static const territory gp_regions[] = {
     {"GP", NONE, RULES(gp_general), RULES(gp_special), RULES(gp_fixed), RULES(gp_mobile)},
@@ -464,7 +454,7 @@ static const country countries[] = {
 static const country *home(const char *nsn)
 {
 	unsigned p = (unsigned)(nsn[0] - '0') * 100 + (unsigned)(nsn[1] - '0') * 10 +
-		     (unsigned)(nsn[2] - '0');
+	             (unsigned)(nsn[2] - '0');
 	switch (p) {
 	case 262: /* Réunion */
 	case 263:
@@ -707,8 +697,8 @@ int vg_phone_normalize_lib(const char *s, size_t n, vg_phone *out)
 /* Whether region is a French overseas territory. */
 static int overseas(const char *region)
 {
-	static const char list[][3] = {"RE", "YT", "GP", "BL", "MF", "GF", "MQ",
-				       "PM", "WF", "PF", "NC", "TF"};
+	static const char list[][3] = {"RE", "YT", "GP", "BL", "MF", "GF",
+	                               "MQ", "PM", "WF", "PF", "NC", "TF"};
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
 		if (!strcmp(region, list[i]))
 			return 1;
@@ -726,7 +716,7 @@ void vg_phone_describe(const vg_phone *p, json_t *obj)
 	json_t *parts = json_object();
 	json_object_set_new(parts, "country_code", json_integer(p->country));
 	json_object_set_new(parts, "national_number",
-			    json_stringn(p->c.s + 1 + cc_len, p->c.len - 1 - cc_len));
+	                    json_stringn(p->c.s + 1 + cc_len, p->c.len - 1 - cc_len));
 	json_object_set_new(parts, "region", p->region[0] ? json_string(p->region) : json_null());
 	json_object_set_new(parts, "type", json_string(vg_phone_type_name(p->type)));
 	json_object_set_new(obj, "parts", parts);

@@ -98,7 +98,7 @@ vg_phonelib_status map_possible(PhoneNumberUtil::ValidationResult r)
 
 /* The body of vg_phonelib_parse(), which may throw. */
 vg_phonelib_status parse(const char *text, size_t n, const char *default_region,
-			 vg_phonelib_result *out)
+                         vg_phonelib_result *out)
 {
 	const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
 	PhoneNumber num;
@@ -129,8 +129,7 @@ vg_phonelib_status parse(const char *text, size_t n, const char *default_region,
 } // namespace
 
 extern "C" vg_phonelib_status vg_phonelib_parse(const char *text, size_t n,
-						const char *default_region,
-						vg_phonelib_result *out)
+                                                const char *default_region, vg_phonelib_result *out)
 {
 	out->e164[0] = '\0';
 	out->country = 0;

@@ -19,14 +19,14 @@ extern "C" {
 
 /* What the library said about a number. */
 typedef enum vg_phonelib_status {
-	VG_PHONELIB_VALID = 0,     /* parsed and isValidNumber() */
-	VG_PHONELIB_INVALID,       /* parsed, possible length, but not in a valid range */
-	VG_PHONELIB_TOO_SHORT,     /* too few digits (parse or possible-length check) */
-	VG_PHONELIB_TOO_LONG,      /* too many digits */
-	VG_PHONELIB_BAD_LENGTH,    /* a length between the possible ones */
-	VG_PHONELIB_BAD_COUNTRY,   /* no such country calling code */
-	VG_PHONELIB_NOT_A_NUMBER,  /* the library saw no number at all */
-	VG_PHONELIB_ERROR,         /* an exception inside the library (a bug, or no memory) */
+	VG_PHONELIB_VALID = 0,    /* parsed and isValidNumber() */
+	VG_PHONELIB_INVALID,      /* parsed, possible length, but not in a valid range */
+	VG_PHONELIB_TOO_SHORT,    /* too few digits (parse or possible-length check) */
+	VG_PHONELIB_TOO_LONG,     /* too many digits */
+	VG_PHONELIB_BAD_LENGTH,   /* a length between the possible ones */
+	VG_PHONELIB_BAD_COUNTRY,  /* no such country calling code */
+	VG_PHONELIB_NOT_A_NUMBER, /* the library saw no number at all */
+	VG_PHONELIB_ERROR,        /* an exception inside the library (a bug, or no memory) */
 } vg_phonelib_status;
 
 /* Longest E.164 form: '+', up to 3 + 17 digits, NUL. */
@@ -46,7 +46,7 @@ typedef struct vg_phonelib_result {
  * returns the status.
  */
 vg_phonelib_status vg_phonelib_parse(const char *text, size_t n, const char *default_region,
-				     vg_phonelib_result *out);
+                                     vg_phonelib_result *out);
 
 #ifdef __cplusplus
 }
