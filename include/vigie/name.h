@@ -54,4 +54,11 @@ long vg_text_fold(const char *s, size_t n, char *out, size_t cap);
 long vg_text_fold_icu(const char *s, size_t n, char *out, size_t cap);
 #define VG_FOLD_ICU_MAX 32768
 
+/*
+ * The fast path alone (for tests and benchmarks): as vg_text_fold(), but
+ * returns VG_ENOTFOUND when the text has a character outside its tables
+ * (or ill-formed UTF-8), i.e. when vg_text_fold() would use ICU.
+ */
+long vg_text_fold_fast(const char *s, size_t n, char *out, size_t cap);
+
 #endif

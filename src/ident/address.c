@@ -38,7 +38,9 @@
 #include "vigie/address.h"
 #include "vigie/name.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_TOK 256
@@ -73,143 +75,81 @@ typedef struct stype {
 
 /* One-word spellings (La Poste / AFNOR XP Z10-011 abbreviations and usual
  * variants). "qu"/"qua" are read as quai. */
+/* clang-format off */
 static const stype types1[] = {
-    {"rue", "rue", 0},
-    {"r", "rue", 0},
-    {"avenue", "avenue", 0},
-    {"av", "avenue", 0},
-    {"ave", "avenue", 0},
-    {"avn", "avenue", 0},
-    {"aven", "avenue", 0},
-    {"boulevard", "boulevard", 0},
-    {"bd", "boulevard", 0},
-    {"bld", "boulevard", 0},
-    {"blvd", "boulevard", 0},
-    {"bvd", "boulevard", 0},
-    {"boul", "boulevard", 0},
-    {"place", "place", 0},
-    {"pl", "place", 0},
-    {"plc", "place", 0},
-    {"chemin", "chemin", 0},
-    {"ch", "chemin", 0},
-    {"che", "chemin", 0},
-    {"chem", "chemin", 0},
-    {"chmn", "chemin", 0},
-    {"impasse", "impasse", 0},
-    {"imp", "impasse", 0},
-    {"allee", "allee", 0},
-    {"all", "allee", 0},
-    {"al", "allee", 0},
-    {"route", "route", 0},
-    {"rte", "route", 0},
-    {"rt", "route", 0},
-    {"faubourg", "faubourg", 0},
-    {"fbg", "faubourg", 0},
-    {"fg", "faubourg", 0},
-    {"faub", "faubourg", 0},
-    {"square", "square", 0},
-    {"sq", "square", 0},
-    {"squ", "square", 0},
-    {"cours", "cours", 0},
-    {"crs", "cours", 0},
-    {"quai", "quai", 0},
-    {"qu", "quai", 0},
-    {"qua", "quai", 0},
-    {"passage", "passage", 0},
-    {"pas", "passage", 0},
-    {"psg", "passage", 0},
-    {"pass", "passage", 0},
-    {"sente", "sente", 0},
-    {"sen", "sente", 0},
-    {"sentier", "sentier", 0},
-    {"sent", "sentier", 0},
-    {"voie", "voie", 0},
-    {"carrefour", "carrefour", 0},
-    {"car", "carrefour", 0},
-    {"carr", "carrefour", 0},
-    {"chaussee", "chaussee", 0},
-    {"chs", "chaussee", 0},
-    {"chau", "chaussee", 0},
-    {"clos", "clos", 0},
-    {"corniche", "corniche", 0},
-    {"cor", "corniche", 0},
-    {"cote", "cote", 0},
-    {"cour", "cour", 0},
-    {"descente", "descente", 0},
-    {"dsc", "descente", 0},
-    {"esplanade", "esplanade", 0},
-    {"esp", "esplanade", 0},
-    {"espl", "esplanade", 0},
-    {"galerie", "galerie", 0},
-    {"gal", "galerie", 0},
-    {"halle", "halle", 0},
-    {"hle", "halle", 0},
-    {"mail", "mail", 0},
-    {"marche", "marche", 0},
-    {"mar", "marche", 0},
-    {"montee", "montee", 0},
-    {"mte", "montee", 0},
-    {"parvis", "parvis", 0},
-    {"prv", "parvis", 0},
-    {"pvs", "parvis", 0},
-    {"plaine", "plaine", 0},
-    {"pln", "plaine", 0},
-    {"plateau", "plateau", 0},
-    {"plt", "plateau", 0},
-    {"promenade", "promenade", 0},
-    {"prom", "promenade", 0},
-    {"pro", "promenade", 0},
-    {"rocade", "rocade", 0},
-    {"roc", "rocade", 0},
-    {"ruelle", "ruelle", 0},
-    {"rle", "ruelle", 0},
-    {"terrasse", "terrasse", 0},
-    {"tsse", "terrasse", 0},
-    {"traverse", "traverse", 0},
-    {"tra", "traverse", 0},
-    {"trav", "traverse", 0},
-    {"villa", "villa", 0},
-    {"vla", "villa", 0},
-    {"rpt", "rond point", 0},
-    {"rdpt", "rond point", 0},
-    {"rn", "route nationale", 0},
-    {"rd", "route departementale", 0},
-    {"cr", "chemin rural", 0},
-    {"cv", "chemin vicinal", 0},
-    {"vc", "voie communale", 0},
-    {"tpl", "terre plein", 0},
-    {"gr", "grande rue", 0},
-    {"residence", "residence", 1},
-    {"res", "residence", 1},
-    {"resid", "residence", 1},
-    {"lotissement", "lotissement", 1},
-    {"lot", "lotissement", 1},
-    {"lotiss", "lotissement", 1},
-    {"hlm", "hlm", 1},
-    {"cite", "cite", 1},
-    {"domaine", "domaine", 1},
-    {"dom", "domaine", 1},
-    {"hameau", "hameau", 1},
-    {"ham", "hameau", 1},
-    {"ld", "lieu dit", 1},
-    {"lieudit", "lieu dit", 1},
-    {"quartier", "quartier", 1},
-    {"qrt", "quartier", 1},
-    {"village", "village", 1},
-    {"vlge", "village", 1},
-    {"vge", "village", 1},
-    {"ecart", "ecart", 1},
-    {"eca", "ecart", 1},
-    {"ilot", "ilot", 1},
-    {"parc", "parc", 1},
-    {"zone", "zone", 1},
-    {"zac", "zac", 1},
-    {"zi", "zi", 1},
-    {"za", "za", 1},
-    {"zae", "zae", 1},
-    {"zad", "zad", 1},
-    {"zup", "zup", 1},
+	{"rue", "rue", 0}, {"r", "rue", 0},
+	{"avenue", "avenue", 0}, {"av", "avenue", 0}, {"ave", "avenue", 0}, {"avn", "avenue", 0},
+	{"aven", "avenue", 0},
+	{"boulevard", "boulevard", 0}, {"bd", "boulevard", 0}, {"bld", "boulevard", 0},
+	{"blvd", "boulevard", 0}, {"bvd", "boulevard", 0}, {"boul", "boulevard", 0},
+	{"place", "place", 0}, {"pl", "place", 0}, {"plc", "place", 0},
+	{"chemin", "chemin", 0}, {"ch", "chemin", 0}, {"che", "chemin", 0}, {"chem", "chemin", 0},
+	{"chmn", "chemin", 0},
+	{"impasse", "impasse", 0}, {"imp", "impasse", 0},
+	{"allee", "allee", 0}, {"all", "allee", 0}, {"al", "allee", 0},
+	{"route", "route", 0}, {"rte", "route", 0}, {"rt", "route", 0},
+	{"faubourg", "faubourg", 0}, {"fbg", "faubourg", 0}, {"fg", "faubourg", 0},
+	{"faub", "faubourg", 0},
+	{"square", "square", 0}, {"sq", "square", 0}, {"squ", "square", 0},
+	{"cours", "cours", 0}, {"crs", "cours", 0},
+	{"quai", "quai", 0}, {"qu", "quai", 0}, {"qua", "quai", 0},
+	{"passage", "passage", 0}, {"pas", "passage", 0}, {"psg", "passage", 0},
+	{"pass", "passage", 0},
+	{"sente", "sente", 0}, {"sen", "sente", 0},
+	{"sentier", "sentier", 0}, {"sent", "sentier", 0},
+	{"voie", "voie", 0},
+	{"carrefour", "carrefour", 0}, {"car", "carrefour", 0}, {"carr", "carrefour", 0},
+	{"chaussee", "chaussee", 0}, {"chs", "chaussee", 0}, {"chau", "chaussee", 0},
+	{"clos", "clos", 0},
+	{"corniche", "corniche", 0}, {"cor", "corniche", 0},
+	{"cote", "cote", 0},
+	{"cour", "cour", 0},
+	{"descente", "descente", 0}, {"dsc", "descente", 0},
+	{"esplanade", "esplanade", 0}, {"esp", "esplanade", 0}, {"espl", "esplanade", 0},
+	{"galerie", "galerie", 0}, {"gal", "galerie", 0},
+	{"halle", "halle", 0}, {"hle", "halle", 0},
+	{"mail", "mail", 0},
+	{"marche", "marche", 0}, {"mar", "marche", 0},
+	{"montee", "montee", 0}, {"mte", "montee", 0},
+	{"parvis", "parvis", 0}, {"prv", "parvis", 0}, {"pvs", "parvis", 0},
+	{"plaine", "plaine", 0}, {"pln", "plaine", 0},
+	{"plateau", "plateau", 0}, {"plt", "plateau", 0},
+	{"promenade", "promenade", 0}, {"prom", "promenade", 0}, {"pro", "promenade", 0},
+	{"rocade", "rocade", 0}, {"roc", "rocade", 0},
+	{"ruelle", "ruelle", 0}, {"rle", "ruelle", 0},
+	{"terrasse", "terrasse", 0}, {"tsse", "terrasse", 0},
+	{"traverse", "traverse", 0}, {"tra", "traverse", 0}, {"trav", "traverse", 0},
+	{"villa", "villa", 0}, {"vla", "villa", 0},
+	{"rpt", "rond point", 0}, {"rdpt", "rond point", 0},
+	{"rn", "route nationale", 0},
+	{"rd", "route departementale", 0},
+	{"cr", "chemin rural", 0},
+	{"cv", "chemin vicinal", 0},
+	{"vc", "voie communale", 0},
+	{"tpl", "terre plein", 0},
+	{"gr", "grande rue", 0},
+	{"residence", "residence", 1}, {"res", "residence", 1}, {"resid", "residence", 1},
+	{"lotissement", "lotissement", 1}, {"lot", "lotissement", 1},
+	{"lotiss", "lotissement", 1},
+	{"hlm", "hlm", 1},
+	{"cite", "cite", 1},
+	{"domaine", "domaine", 1}, {"dom", "domaine", 1},
+	{"hameau", "hameau", 1}, {"ham", "hameau", 1},
+	{"ld", "lieu dit", 1}, {"lieudit", "lieu dit", 1},
+	{"quartier", "quartier", 1}, {"qrt", "quartier", 1},
+	{"village", "village", 1}, {"vlge", "village", 1}, {"vge", "village", 1},
+	{"ecart", "ecart", 1}, {"eca", "ecart", 1},
+	{"ilot", "ilot", 1},
+	{"parc", "parc", 1},
+	{"zone", "zone", 1},
+	{"zac", "zac", 1},
+	{"zi", "zi", 1},
+	{"za", "za", 1},
+	{"zae", "zae", 1},
+	{"zad", "zad", 1},
+	{"zup", "zup", 1},
 };
+/* clang-format on */
 
 /* Two-word full forms, matched before the one-word ones. */
 static const struct {
@@ -255,14 +195,88 @@ static const char *const expand_street[][2] = {
 /* ------------------------------------------------------------------------ */
 /* Tokens                                                                     */
 
-enum { M_FREE, M_POSTCODE, M_COMMUNE, M_BOX, M_CEDEX, M_COUNTRY, M_STREET };
+/* What a token was taken for. */
+enum { M_FREE, M_POSTCODE, M_COMMUNE, M_BOX, M_CEDEX, M_COUNTRY };
+
+/* Word classes of the dictionary. */
+enum {
+	W_UNIT_STRONG = 1u << 0, /* in units_strong */
+	W_UNIT_WEAK = 1u << 1,   /* in units_weak */
+	W_TYPE2 = 1u << 2,       /* first word of a two-word street type */
+	W_BOX = 1u << 3,         /* starts a postal box: bp cs tsa b boite bte */
+	W_CEDEX = 1u << 4,       /* "cedex" */
+};
+
+/* A word of the dictionary: every list above, merged and sorted once, so
+ * that each token is looked up once (binary search) when it is cut. */
+typedef struct dword {
+	const char *w;
+	unsigned cls;              /* W_* */
+	const stype *ty;           /* one-word street type, or NULL */
+	const char *expand;        /* spelled out in streets and communes, or NULL */
+	const char *expand_street; /* spelled out in street names, or NULL */
+} dword;
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+#define DICT_MAX                                                                                   \
+	(N_OF(types1) + N_OF(types2) + N_OF(units_strong) + N_OF(units_weak) +                     \
+	 N_OF(expand_common) + N_OF(expand_street) + 8)
+
+static dword dict[DICT_MAX];
+static size_t ndict;
+static pthread_once_t dict_once = PTHREAD_ONCE_INIT;
+
+/* The entry of w, added if new (while building). */
+static dword *dict_add(const char *w)
+{
+	for (size_t i = 0; i < ndict; i++)
+		if (!strcmp(dict[i].w, w))
+			return &dict[i];
+	dict[ndict] = (dword){w, 0, NULL, NULL, NULL};
+	return &dict[ndict++];
+}
+
+/* qsort order of the dictionary. */
+static int dword_cmp(const void *a, const void *b)
+{
+	return strcmp(((const dword *)a)->w, ((const dword *)b)->w);
+}
+
+/* Builds the sorted dictionary from the lists. */
+static void dict_build(void)
+{
+	static const char *const box[] = {"bp", "cs", "tsa", "b", "boite", "bte"};
+	for (size_t i = 0; i < N_OF(types1); i++)
+		dict_add(types1[i].abbr)->ty = &types1[i];
+	for (size_t i = 0; i < N_OF(types2); i++)
+		dict_add(types2[i].w1)->cls |= W_TYPE2;
+	for (size_t i = 0; i < N_OF(units_strong); i++)
+		dict_add(units_strong[i])->cls |= W_UNIT_STRONG;
+	for (size_t i = 0; i < N_OF(units_weak); i++)
+		dict_add(units_weak[i])->cls |= W_UNIT_WEAK;
+	for (size_t i = 0; i < N_OF(expand_common); i++)
+		dict_add(expand_common[i][0])->expand = expand_common[i][1];
+	for (size_t i = 0; i < N_OF(expand_street); i++)
+		dict_add(expand_street[i][0])->expand_street = expand_street[i][1];
+	for (size_t i = 0; i < N_OF(box); i++)
+		dict_add(box[i])->cls |= W_BOX;
+	dict_add("cedex")->cls |= W_CEDEX;
+	qsort(dict, ndict, sizeof(dict[0]), dword_cmp);
+}
 
 typedef struct tok {
 	const char *p;
 	unsigned len;
 	unsigned seg;
-	unsigned mark; /* M_* */
+	unsigned mark;  /* M_* */
+	const dword *d; /* its dictionary entry, or NULL */
 } tok;
+
+/* The classes of t. */
+static inline unsigned cls(const tok *t)
+{
+	return t->d ? t->d->cls : 0;
+}
 
 /* A candidate street: n tokens from the pool, starting at off. */
 typedef struct cand {
@@ -279,21 +293,22 @@ typedef struct parser {
 	unsigned ncand;
 } parser;
 
+/* strcmp() of the word w and the token t (tokens hold no NUL). */
+static inline int tokcmp(const char *w, const tok *t)
+{
+	unsigned i = 0;
+	for (; i < t->len; i++) {
+		if (w[i] != t->p[i])
+			return (unsigned char)w[i] - (unsigned char)t->p[i];
+	}
+	return w[i] != '\0';
+}
+
 /* True when t is the word w. */
 static int is(const tok *t, const char *w)
 {
-	return t && strlen(w) == t->len && !memcmp(t->p, w, t->len);
+	return t && t->len && t->p[0] == w[0] && tokcmp(w, t) == 0;
 }
-
-/* True when t is one of the n words of list. */
-static int in(const tok *t, const char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (is(t, list[i]))
-			return 1;
-	return 0;
-}
-#define IN(t, list) in((t), (list), sizeof(list) / sizeof((list)[0]))
 
 /* Number of leading ASCII digits of t. */
 static unsigned ndigits(const tok *t)
@@ -367,7 +382,8 @@ static unsigned street_type(const tok *const *c, unsigned i, unsigned n, const c
 	if (i >= n)
 		return 0;
 	if (i + 1 < n) {
-		for (size_t k = 0; k < sizeof(types2) / sizeof(types2[0]); k++) {
+		for (size_t k = 0; k < sizeof(types2) / sizeof(types2[0]) && (cls(c[i]) & W_TYPE2);
+		     k++) {
 			if (is(c[i], types2[k].w1) && is(c[i + 1], types2[k].w2)) {
 				*full = types2[k].full;
 				*res = types2[k].res;
@@ -375,12 +391,11 @@ static unsigned street_type(const tok *const *c, unsigned i, unsigned n, const c
 			}
 		}
 	}
-	for (size_t k = 0; k < sizeof(types1) / sizeof(types1[0]); k++) {
-		if (is(c[i], types1[k].abbr)) {
-			*full = types1[k].full;
-			*res = types1[k].res;
-			return 1;
-		}
+	const stype *ty = c[i]->d ? c[i]->d->ty : NULL;
+	if (ty) {
+		*full = ty->full;
+		*res = ty->res;
+		return 1;
 	}
 	return 0;
 }
@@ -431,7 +446,7 @@ static void read_street(const tok *const *c, unsigned n, street *st)
 /* True when t is a complement keyword. */
 static int unit(const tok *t)
 {
-	return IN(t, units_strong) || IN(t, units_weak);
+	return (cls(t) & (W_UNIT_STRONG | W_UNIT_WEAK)) != 0;
 }
 
 /* True when t is a short unit value: one character, or a few with a digit
@@ -483,6 +498,50 @@ static int street_like(const tok *const *c, unsigned i, unsigned n)
 	return street_type(c, i, n, &full, &res) > 0;
 }
 
+/* Length of a unit complement at the front of c[i..n): "appt 4", "bat a"
+ * (then a street follows), or the whole of "batiment les tilleuls"; 0 when
+ * none. */
+static unsigned unit_at(const tok *const *c, unsigned i, unsigned n)
+{
+	if (!unit(c[i]))
+		return 0;
+	unsigned j = i + 1;
+	if (j + 1 < n && (is(c[j], "n") || is(c[j], "no")))
+		j++;
+	if (j < n && !(cls(c[i]) & W_UNIT_STRONG) && !short_value(c[j]))
+		return 0; /* "porte de versailles" */
+	if (j < n)
+		j++;
+	/* "bat a 3 rue x" keeps "3 rue x"; "bat les lilas" is all complement */
+	if (j < n && !street_like(c, j, n))
+		j = n;
+	return j - i;
+}
+
+/* Length of a recipient ("chez x", "c/o x") or residence-like place
+ * ("residence x") at the front of c[i..n), up to a numbered street; a
+ * recipient with no street after it is all complement. 0 when none. */
+static unsigned place_at(const tok *const *c, unsigned i, unsigned n)
+{
+	unsigned j = i;
+	int chez = 0, res = 0;
+	const char *full, *suf;
+	if (is(c[i], "chez")) {
+		chez = 1;
+		j = i + 1;
+	} else if (i + 1 < n && is(c[i], "c") && is(c[i + 1], "o")) {
+		chez = 1;
+		j = i + 2;
+	} else if (street_type(c, i, n, &full, &res) == 0 || !res) {
+		return 0;
+	} else {
+		j = i + 1;
+	}
+	while (j < n && !(house_number(c[j], &suf) && j + 1 < n))
+		j++;
+	return j < n || chez ? j - i : 0;
+}
+
 /* Cuts complements off the front and back of candidate c[*a..*b); calls
  * keep() on each piece cut. */
 static void strip(const tok *const *c, unsigned *a, unsigned *b,
@@ -492,46 +551,11 @@ static void strip(const tok *const *c, unsigned *a, unsigned *b,
 		unsigned i = *a, n = *b, k;
 		if (i >= n)
 			return;
-		if ((k = floor_at(c, i, n)) != 0) {
-			keep(ctx, c, i, i + k);
-			*a = i + k;
-			continue;
-		}
-		int strong = IN(c[i], units_strong);
-		if (strong || IN(c[i], units_weak)) {
-			unsigned j = i + 1;
-			if (j + 1 < n && (is(c[j], "n") || is(c[j], "no")))
-				j++;
-			if (j < n && !strong && !short_value(c[j]))
-				goto no_unit;
-			if (j < n)
-				j++;
-			/* "bat a 3 rue x" keeps "3 rue x"; "bat les lilas" is all complement */
-			if (j < n && !street_like(c, j, n))
-				j = n;
-			keep(ctx, c, i, j);
-			*a = j;
-			continue;
-		}
-	no_unit:;
-		int chez = is(c[i], "chez") || is(c[i], "co");
-		int res = 0;
-		const char *full;
-		if (!chez && (street_type(c, i, n, &full, &res) == 0 || !res))
-			res = 0;
-		if (chez || res) {
-			/* up to a numbered street: "residence x 3 rue y", "chez x 3 rue y" */
-			unsigned j = i + 1;
-			const char *suf;
-			while (j < n && !(house_number(c[j], &suf) && j + 1 < n))
-				j++;
-			if (j < n || chez) {
-				keep(ctx, c, i, j);
-				*a = j;
-				continue;
-			}
-		}
-		break;
+		if ((k = floor_at(c, i, n)) == 0 && (k = unit_at(c, i, n)) == 0 &&
+		    (k = place_at(c, i, n)) == 0)
+			break;
+		keep(ctx, c, i, i + k);
+		*a = i + k;
 	}
 	for (;;) {
 		unsigned i = *a, n = *b;
@@ -583,18 +607,14 @@ static void sb_add(sbuf *b, const char *sep, const char *s, size_t n)
 /* Appends a word, expanded when it is in the table (or tables). */
 static void sb_word(sbuf *b, const tok *t, int street_words)
 {
-	for (size_t i = 0; i < sizeof(expand_common) / sizeof(expand_common[0]); i++)
-		if (is(t, expand_common[i][0])) {
-			sb_add(b, " ", expand_common[i][1], strlen(expand_common[i][1]));
-			return;
-		}
-	if (street_words)
-		for (size_t i = 0; i < sizeof(expand_street) / sizeof(expand_street[0]); i++)
-			if (is(t, expand_street[i][0])) {
-				sb_add(b, " ", expand_street[i][1], strlen(expand_street[i][1]));
-				return;
-			}
-	sb_add(b, " ", t->p, t->len);
+	const char *x = !t->d          ? NULL
+	                : t->d->expand ? t->d->expand
+	                : street_words ? t->d->expand_street
+	                               : NULL;
+	if (x)
+		sb_add(b, " ", x, strlen(x));
+	else
+		sb_add(b, " ", t->p, t->len);
 }
 
 /* Appends a number without its leading zeros ("007" -> "7"). */
@@ -701,7 +721,6 @@ static int find_postcode(const parser *P, unsigned *ntok)
 	if (count == 1 || last_free < 0)
 		return last;
 	return last_pref >= 0 ? last_pref : last_free;
-	/* unreachable */
 }
 
 /* Finds a postcode written "dd ddd" (the last one followed by a word). */
@@ -720,6 +739,31 @@ static int find_split_postcode(const parser *P)
 /* ------------------------------------------------------------------------ */
 /* Parser                                                                     */
 
+/* The dictionary entry of t, or NULL. */
+static const dword *dict_find(const tok *t)
+{
+	if (t->len == 0 || t->p[0] < 'a')
+		return NULL;
+	size_t lo = 0, hi = ndict;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = tokcmp(dict[mid].w, t);
+		if (c == 0)
+			return &dict[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* True for a byte that separates address lines: , ; | tab CR LF. */
+static inline int line_sep(char c)
+{
+	return c == ',' || c == ';' || c == '|' || c == '\t' || c == '\n' || c == '\r';
+}
+
 /* Cuts the input into segments, folds them and splits the words. */
 static const vg_reason *tokenize(parser *P, const char *s, size_t n)
 {
@@ -729,7 +773,7 @@ static const vg_reason *tokenize(parser *P, const char *s, size_t n)
 	P->nt = 0;
 	for (size_t i = 0; i <= n;) {
 		size_t j = i;
-		while (j < n && !strchr(",;|\t\n\r", s[j] ? s[j] : 'x'))
+		while (j < n && !line_sep(s[j]))
 			j++;
 		if (too_big) {
 			char scratch[64];
@@ -754,8 +798,10 @@ static const vg_reason *tokenize(parser *P, const char *s, size_t n)
 						too_big = 1;
 						break;
 					}
-					P->t[P->nt++] =
-					    (tok){w + k, (unsigned)(e - k), seg, M_FREE};
+					P->t[P->nt] =
+					    (tok){w + k, (unsigned)(e - k), seg, M_FREE, NULL};
+					P->t[P->nt].d = dict_find(&P->t[P->nt]);
+					P->nt++;
 					k = e + 1;
 				}
 				used += (size_t)r + 1;
@@ -773,7 +819,7 @@ static void mark_boxes(parser *P, vg_address *out)
 {
 	for (unsigned i = 0; i < P->nt; i++) {
 		tok *t = &P->t[i];
-		if (t->mark != M_FREE)
+		if (t->mark != M_FREE || !(cls(t) & (W_BOX | W_CEDEX)))
 			continue;
 		unsigned k = 0;
 		const char *kw = NULL;
@@ -827,7 +873,7 @@ static unsigned run_from(const parser *P, unsigned i)
 /* True when the tokens P->t[a..b) do not start like a street. */
 static int not_street(const parser *P, unsigned a, unsigned b)
 {
-	const tok *c[3];
+	const tok *c[3] = {NULL};
 	unsigned n = 0;
 	for (unsigned i = a; i < b && n < 3; i++)
 		c[n++] = &P->t[i];
@@ -851,13 +897,13 @@ static const vg_reason *read_commune(parser *P, unsigned p, unsigned pe, vg_addr
 		b = pe + na;
 		/* "75011 paris 12 bis avenue x": the street follows the commune */
 		for (unsigned k = a + 1; k < b; k++) {
-			const tok *c[4];
+			const tok *c[4] = {NULL};
 			unsigned m = 0;
 			for (unsigned j = k; j < b && m < 4; j++)
 				c[m++] = &P->t[j];
 			const char *suf, *full;
 			int res;
-			if (!house_number(c[0], &suf) || m < 2)
+			if (m < 2 || !house_number(c[0], &suf))
 				continue;
 			unsigned i = 1;
 			if (!suf && suffix_of(c[1]->p, c[1]->len) && m > 2)
@@ -887,12 +933,14 @@ static const vg_reason *read_commune(parser *P, unsigned p, unsigned pe, vg_addr
 	for (unsigned i = a; i < b; i++)
 		P->t[i].mark = M_COMMUNE;
 	/* a trailing "france" is the country */
-	if (b - a >= 2 && is(&P->t[b - 1], "france") && !is(&P->t[b - 2], "de")) {
+	if (is(&P->t[b - 1], "france") && (b - a == 1 || !is(&P->t[b - 2], "de"))) {
 		P->t[--b].mark = M_COUNTRY;
 		out->flags |= VG_ADDR_COUNTRY;
 	}
 	/* "paris 11", "lyon 3e", "marseille 13 eme", "paris 1er arrondissement" */
 	const tok *c0 = &P->t[a];
+	if (a == b)
+		return &reason_no_commune;
 	if (b - a >= 2 && (is(c0, "paris") || is(c0, "lyon") || is(c0, "marseille")) &&
 	    ndigits(&P->t[a + 1]) > 0 && ndigits(&P->t[a + 1]) <= 2 && ordinal(&P->t[a + 1])) {
 		unsigned e = a + 2;
@@ -927,11 +975,12 @@ static int parse(const char *s, size_t n, vg_address *out)
 	memset(out->number, 0, sizeof(*out) - offsetof(vg_address, number));
 	if (n > VG_INPUT_MAX)
 		return vg_canon_fail(&out->c, &vg_reason_too_long);
+	pthread_once(&dict_once, dict_build);
 	if ((why = tokenize(&P, s, n)) != NULL)
 		return vg_canon_fail(&out->c, why);
 	if (P.nt == 0) {
 		size_t i = 0;
-		while (i < n && strchr(" \t\r\n\v\f,;|", s[i] ? s[i] : 'x'))
+		while (i < n && (line_sep(s[i]) || s[i] == ' ' || s[i] == '\v' || s[i] == '\f'))
 			i++;
 		return vg_canon_fail(&out->c, i == n ? &vg_reason_empty : &reason_no_postcode);
 	}
@@ -1074,6 +1123,7 @@ static int parse(const char *s, size_t n, vg_address *out)
 	return 0;
 }
 
+/* Parses an address, then checks that its line reads back as itself. */
 int vg_address_normalize(const char *s, size_t n, vg_address *out)
 {
 	int rc = parse(s, n, out);
@@ -1106,6 +1156,7 @@ static void set_str(json_t *o, const char *key, const char *s)
 	json_object_set_new(o, key, s[0] ? json_string(s) : json_null());
 }
 
+/* Adds the parts and flags of a valid address to obj. */
 void vg_address_describe(const vg_address *v, json_t *obj)
 {
 	static const struct {
@@ -1120,6 +1171,7 @@ void vg_address_describe(const vg_address *v, json_t *obj)
 	    {VG_ADDR_OVERSEAS, "overseas"},
 	    {VG_ADDR_RANGE, "range"},
 	    {VG_ADDR_NO_NUMBER, "no_number"},
+	    {VG_ADDR_MONACO, "monaco"},
 	};
 	json_t *parts = json_object(), *flags = json_array();
 	set_str(parts, "number", v->number);

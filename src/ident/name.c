@@ -105,44 +105,47 @@ static const char ascii_fold[128] = {
  * controls and symbols break words, "²" is "2", "¼" is "1 4", "Æ" is "ae",
  * "ß" is "ss", "Œ" is "oe", "ŉ" is " n" (ʼn).
  */
+/* clang-format off */
 static const char latin_fold[256][4] = {
-    /* U+0080 */ " ",  " ",   " ",  " ",  " ",   " ",   " ",   " ",
-    /* U+0088 */ " ",  " ",   " ",  " ",  " ",   " ",   " ",   " ",
-    /* U+0090 */ " ",  " ",   " ",  " ",  " ",   " ",   " ",   " ",
-    /* U+0098 */ " ",  " ",   " ",  " ",  " ",   " ",   " ",   " ",
-    /* U+00A0 */ " ",  " ",   " ",  " ",  " ",   " ",   " ",   " ",
-    /* U+00A8 */ " ",  " c ", "a",  " ",  " ",   " ",   " r ", " ",
-    /* U+00B0 */ " ",  " ",   "2",  "3",  " ",   "m",   " ",   " ",
-    /* U+00B8 */ " ",  "1",   "o",  " ",  "1 4", "1 2", "3 4", " ",
-    /* U+00C0 */ "a",  "a",   "a",  "a",  "a",   "a",   "ae",  "c",
-    /* U+00C8 */ "e",  "e",   "e",  "e",  "i",   "i",   "i",   "i",
-    /* U+00D0 */ "d",  "n",   "o",  "o",  "o",   "o",   "o",   " ",
-    /* U+00D8 */ "o",  "u",   "u",  "u",  "u",   "y",   "th",  "ss",
-    /* U+00E0 */ "a",  "a",   "a",  "a",  "a",   "a",   "ae",  "c",
-    /* U+00E8 */ "e",  "e",   "e",  "e",  "i",   "i",   "i",   "i",
-    /* U+00F0 */ "d",  "n",   "o",  "o",  "o",   "o",   "o",   " ",
-    /* U+00F8 */ "o",  "u",   "u",  "u",  "u",   "y",   "th",  "y",
-    /* U+0100 */ "a",  "a",   "a",  "a",  "a",   "a",   "c",   "c",
-    /* U+0108 */ "c",  "c",   "c",  "c",  "c",   "c",   "d",   "d",
-    /* U+0110 */ "d",  "d",   "e",  "e",  "e",   "e",   "e",   "e",
-    /* U+0118 */ "e",  "e",   "e",  "e",  "g",   "g",   "g",   "g",
-    /* U+0120 */ "g",  "g",   "g",  "g",  "h",   "h",   "h",   "h",
-    /* U+0128 */ "i",  "i",   "i",  "i",  "i",   "i",   "i",   "i",
-    /* U+0130 */ "i",  "i",   "ij", "ij", "j",   "j",   "k",   "k",
-    /* U+0138 */ "q",  "l",   "l",  "l",  "l",   "l",   "l",   "l ",
-    /* U+0140 */ "l ", "l",   "l",  "n",  "n",   "n",   "n",   "n",
-    /* U+0148 */ "n",  " n",  "n",  "n",  "o",   "o",   "o",   "o",
-    /* U+0150 */ "o",  "o",   "oe", "oe", "r",   "r",   "r",   "r",
-    /* U+0158 */ "r",  "r",   "s",  "s",  "s",   "s",   "s",   "s",
-    /* U+0160 */ "s",  "s",   "t",  "t",  "t",   "t",   "t",   "t",
-    /* U+0168 */ "u",  "u",   "u",  "u",  "u",   "u",   "u",   "u",
-    /* U+0170 */ "u",  "u",   "u",  "u",  "w",   "w",   "y",   "y",
-    /* U+0178 */ "y",  "z",   "z",  "z",  "z",   "z",   "z",   "s",
+	/* U+0080 */ " ", " ", " ", " ", " ", " ", " ", " ",
+	/* U+0088 */ " ", " ", " ", " ", " ", " ", " ", " ",
+	/* U+0090 */ " ", " ", " ", " ", " ", " ", " ", " ",
+	/* U+0098 */ " ", " ", " ", " ", " ", " ", " ", " ",
+	/* U+00A0 */ " ", " ", " ", " ", " ", " ", " ", " ",
+	/* U+00A8 */ " ", " c ", "a", " ", " ", " ", " r ", " ",
+	/* U+00B0 */ " ", " ", "2", "3", " ", "m", " ", " ",
+	/* U+00B8 */ " ", "1", "o", " ", "1 4", "1 2", "3 4", " ",
+	/* U+00C0 */ "a", "a", "a", "a", "a", "a", "ae", "c",
+	/* U+00C8 */ "e", "e", "e", "e", "i", "i", "i", "i",
+	/* U+00D0 */ "d", "n", "o", "o", "o", "o", "o", " ",
+	/* U+00D8 */ "o", "u", "u", "u", "u", "y", "th", "ss",
+	/* U+00E0 */ "a", "a", "a", "a", "a", "a", "ae", "c",
+	/* U+00E8 */ "e", "e", "e", "e", "i", "i", "i", "i",
+	/* U+00F0 */ "d", "n", "o", "o", "o", "o", "o", " ",
+	/* U+00F8 */ "o", "u", "u", "u", "u", "y", "th", "y",
+	/* U+0100 */ "a", "a", "a", "a", "a", "a", "c", "c",
+	/* U+0108 */ "c", "c", "c", "c", "c", "c", "d", "d",
+	/* U+0110 */ "d", "d", "e", "e", "e", "e", "e", "e",
+	/* U+0118 */ "e", "e", "e", "e", "g", "g", "g", "g",
+	/* U+0120 */ "g", "g", "g", "g", "h", "h", "h", "h",
+	/* U+0128 */ "i", "i", "i", "i", "i", "i", "i", "i",
+	/* U+0130 */ "i", "i", "ij", "ij", "j", "j", "k", "k",
+	/* U+0138 */ "q", "l", "l", "l", "l", "l", "l", "l ",
+	/* U+0140 */ "l ", "l", "l", "n", "n", "n", "n", "n",
+	/* U+0148 */ "n", " n", "n", "n", "o", "o", "o", "o",
+	/* U+0150 */ "o", "o", "oe", "oe", "r", "r", "r", "r",
+	/* U+0158 */ "r", "r", "s", "s", "s", "s", "s", "s",
+	/* U+0160 */ "s", "s", "t", "t", "t", "t", "t", "t",
+	/* U+0168 */ "u", "u", "u", "u", "u", "u", "u", "u",
+	/* U+0170 */ "u", "u", "u", "u", "w", "w", "y", "y",
+	/* U+0178 */ "y", "z", "z", "z", "z", "z", "z", "s",
 };
+/* clang-format on */
+
+#define FAST_NO (-1000)
 
 /* Folds s[0..n) if every character is in the fast path's tables; returns the
  * length, VG_ETOOBIG, or FAST_NO when the ICU path must take the text. */
-#define FAST_NO (-1000)
 static long fold_fast(const unsigned char *s, size_t n, char *out, size_t cap, unsigned *info)
 {
 	sink k = {out, cap, 0, 0};
@@ -354,12 +357,24 @@ static long fold(const char *s, size_t n, char *out, size_t cap, unsigned *info)
 	return fold_icu(u, n, out, cap, info);
 }
 
+/* Folds UTF-8 text to lowercase ASCII words (see name.h). */
 long vg_text_fold(const char *s, size_t n, char *out, size_t cap)
 {
 	unsigned info;
 	return fold(s, n, out, cap, &info);
 }
 
+/* The fast path alone; VG_ENOTFOUND when the text needs ICU. */
+long vg_text_fold_fast(const char *s, size_t n, char *out, size_t cap)
+{
+	unsigned info = 0;
+	if (cap == 0)
+		return VG_ETOOBIG;
+	long r = fold_fast((const unsigned char *)s, n, out, cap, &info);
+	return r == FAST_NO ? VG_ENOTFOUND : r;
+}
+
+/* The ICU path alone, the reference of the fast path. */
 long vg_text_fold_icu(const char *s, size_t n, char *out, size_t cap)
 {
 	unsigned info = 0;
@@ -407,6 +422,7 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
+/* Folds a name; rejects what folds to nothing or holds digits. */
 int vg_name_normalize(const char *s, size_t n, vg_name *out)
 {
 	out->ntokens = 0;
@@ -441,6 +457,7 @@ int vg_name_normalize(const char *s, size_t n, vg_name *out)
 	return 0;
 }
 
+/* Adds the words and the flags of a valid name to obj. */
 void vg_name_describe(const vg_name *v, json_t *obj)
 {
 	json_t *parts = json_object(), *words = json_array(), *flags = json_array();
