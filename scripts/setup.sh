@@ -20,6 +20,7 @@ zlib1g-dev
 libzstd-dev
 libsodium-dev
 libjansson-dev
+libcurl4-openssl-dev
 "
 
 missing=""

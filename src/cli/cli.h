@@ -49,5 +49,7 @@ const vg_cmd *cli_find(const char *name);
 extern const vg_cmd cmd_normalize;
 extern const vg_cmd cmd_gen;
 extern const vg_cmd cmd_demo;
+extern const vg_cmd cmd_scan;
+extern const vg_cmd cmd_watch;
 
 #endif

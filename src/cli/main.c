@@ -16,6 +16,8 @@ static const vg_cmd *const commands[] = {
 	&cmd_normalize,
 	&cmd_gen,
 	&cmd_demo,
+	&cmd_scan,
+	&cmd_watch,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
