@@ -87,9 +87,9 @@ typedef struct vg_gen_opts {
 	const char *output;   /* NULL or "-": standard output; else a name or pattern */
 	const char *truth;    /* ground-truth sidecar (JSONL, .gz allowed), or NULL */
 	/* for the CLI */
-	bool json;  /* --json: a JSON summary */
-	bool quiet; /* --quiet: no progress display */
-	bool help;  /* --help was given; nothing else is checked */
+	bool json;    /* --json: a JSON summary */
+	bool quiet;   /* --quiet: no progress display */
+	bool help;    /* --help was given; nothing else is checked */
 	vg_lang lang; /* language of error messages; --lang sets it */
 	/* for callers of the library, not set by the parser */
 	vg_gen_progress_fn progress;
@@ -112,7 +112,7 @@ void vg_gen_opts_init(vg_gen_opts *o);
 int vg_gen_parse_args(int argc, char **argv, vg_gen_opts *o, vg_err *err) VG_MUST_CHECK;
 
 /* What a run produced. Counts are rows (data lines), not counting headers. */
-#define VG_GEN_STATS_FILES 8 /* per-file details kept for the first files */
+#define VG_GEN_STATS_FILES (2 * VG_GEN_FILES_MAX)
 typedef struct vg_gen_stats {
 	uint64_t people;
 	uint64_t rows;
@@ -122,8 +122,8 @@ typedef struct vg_gen_stats {
 	uint64_t bytes;            /* output bytes, after compression, truth excluded */
 	uint64_t cat_people[VG_GEN_CAT__COUNT]; /* people with the category in some row */
 	uint64_t damaged[VG_GEN_DMG__COUNT];    /* rows by damage kind ([0]: undamaged) */
-	uint64_t cp1252_rows;      /* rows re-encoded to Windows-1252 */
-	uint64_t nir_overflow;     /* people whose NIR order number wrapped (N > ~50M) */
+	uint64_t cp1252_rows;                   /* rows re-encoded to Windows-1252 */
+	uint64_t nir_overflow; /* people whose NIR order number wrapped (N > ~50M) */
 	unsigned nfiles;
 	uint64_t file_rows[VG_GEN_STATS_FILES];
 	double seconds;
@@ -174,23 +174,23 @@ typedef struct vg_gen_person {
 	char prenom[VG_GEN_TEXT_MAX];        /* "Hélène" */
 	int sex;                             /* 1 male, 2 female */
 	int birth_year, birth_month, birth_day;
-	char birthplace[6];     /* INSEE code of the birth commune, or "99" + country */
-	char birth_country[3];  /* ISO 3166 alpha-2, "FR" when born in France */
-	char nir[16];           /* 15 characters, key included */
+	char birthplace[6];            /* INSEE code of the birth commune, or "99" + country */
+	char birth_country[3];         /* ISO 3166 alpha-2, "FR" when born in France */
+	char nir[16];                  /* 15 characters, key included */
 	char address[VG_GEN_TEXT_MAX]; /* "12 rue Victor Hugo" */
 	char postcode[6];
-	char commune[64];       /* La Poste routing label, "PARIS" */
-	char dept[4];           /* department of residence, "75" */
-	char region[64];        /* region of residence, "Île-de-France" */
-	char phone[16];         /* national form, "0612345678" */
-	char phone_e164[16];    /* "+33612345678" */
+	char commune[64];    /* La Poste routing label, "PARIS" */
+	char dept[4];        /* department of residence, "75" */
+	char region[64];     /* region of residence, "Île-de-France" */
+	char phone[16];      /* national form, "0612345678" */
+	char phone_e164[16]; /* "+33612345678" */
 	char email[VG_GEN_TEXT_MAX];
-	char ft_id[9];          /* "1234567A" */
-	char status[24];        /* "inscrit cat. A", "cessation", "radié" */
-	int reg_start[3];       /* y, m, d */
-	int reg_end[3];         /* y, m, d, or zeros while registered */
-	unsigned sources;       /* VG_GEN_SRC_* */
-	bool nir_overflow;      /* the order number wrapped: the NIR may repeat */
+	char ft_id[9];     /* "1234567A" */
+	char status[24];   /* "inscrit cat. A", "cessation", "radié" */
+	int reg_start[3];  /* y, m, d */
+	int reg_end[3];    /* y, m, d, or zeros while registered */
+	unsigned sources;  /* VG_GEN_SRC_* */
+	bool nir_overflow; /* the order number wrapped: the NIR may repeat */
 } vg_gen_person;
 
 /* Person i (0 <= i < people) of the model. Pure; thread-safe. */

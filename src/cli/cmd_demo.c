@@ -1,18 +1,371 @@
-/* cmd_demo.c: placeholder, being written. */
+/*
+ * cmd_demo.c: `vigie demo`, the whole story on one machine. This first
+ * version generates a sample leak and shows what it holds; later steps
+ * (ingest, report, serve) append themselves to the steps table below.
+ *
+ * The demo writes only its own files in its directory (created if needed):
+ * leak-1.csv .. leak-3.csv and truth.jsonl; anything else there is left
+ * alone.
+ */
 #include "cli/cli.h"
+#include "vigie/gen.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static const char help_fr[] =
+    "Usage : vigie demo [--dir RÉPERTOIRE] [--people N] [--seed S]\n"
+    "\n"
+    "Montre vigie sur une fuite synthétique, étape par étape : génère une fuite\n"
+    "réaliste de 100 000 personnes (trois fichiers CSV un peu désordonnés, comme les\n"
+    "vraies, et leur vérité terrain), puis décrit ce qu'elle contient : personnes,\n"
+    "lignes par source, fichiers, personnes exposées par catégorie de données,\n"
+    "quelques exemples, et le temps mis. Les données sont inventées.\n"
+    "\n"
+    "Options :\n"
+    "  --dir R         répertoire de la démo (par défaut ./vigie-demo ; créé au besoin).\n"
+    "                  Seuls les fichiers de la démo y sont écrits (leak-1.csv..\n"
+    "                  leak-3.csv, truth.jsonl) ; le reste n'est pas touché.\n"
+    "  -n, --people N  nombre de personnes (100000 par défaut)\n"
+    "  -s, --seed S    graine (1 par défaut)\n"
+    "  --lang fr|en    langue\n"
+    "  -h, --help      cette aide\n"
+    "\n"
+    "Codes de sortie : 0 succès ; 2 erreur d'usage ; 3 écriture impossible.\n";
+
+static const char help_en[] =
+    "Usage: vigie demo [--dir DIRECTORY] [--people N] [--seed S]\n"
+    "\n"
+    "Shows vigie on a synthetic leak, step by step: generates a realistic leak of\n"
+    "100,000 people (three slightly messy CSV files, like real ones, and their\n"
+    "ground truth), then describes what it holds: people, rows per source, files,\n"
+    "people exposed per category of data, a few examples, and the time taken. The\n"
+    "data is made up.\n"
+    "\n"
+    "Options:\n"
+    "  --dir D         the demo's directory (default ./vigie-demo; created if needed).\n"
+    "                  Only the demo's files are written there (leak-1.csv..\n"
+    "                  leak-3.csv, truth.jsonl); nothing else is touched.\n"
+    "  -n, --people N  number of people (default 100000)\n"
+    "  -s, --seed S    seed (default 1)\n"
+    "  --lang fr|en    language\n"
+    "  -h, --help      this help\n"
+    "\n"
+    "Exit codes: 0 success; 2 usage error; 3 cannot write.\n";
+
+#define DEMO_FILES 3
+
+/* What the steps share. */
+typedef struct demo {
+	const char *dir;
+	uint64_t people, seed;
+	char leak_pattern[4096];
+	char truth[4096];
+	vg_gen_opts gen;
+	vg_gen_stats st;
+} demo;
+
+typedef struct demo_step {
+	const char *title_fr, *title_en;
+	int (*run)(demo *d);
+} demo_step;
+
+/* Monotonic seconds. */
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* 1234567 as "1 234 567" (French) or "1,234,567" (English). */
+static const char *num(uint64_t v, char *buf, size_t cap)
+{
+	char tmp[32];
+	int n = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v);
+	char sep = cli_lang == VG_LANG_EN ? ',' : ' ';
+	size_t k = 0;
+	for (int i = 0; i < n && k + 2 < cap; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[k++] = sep;
+		buf[k++] = tmp[i];
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
+/* Seconds with one decimal, with a decimal comma in French. */
+static const char *secs(double s, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%.1f", s);
+	if (cli_lang == VG_LANG_FR)
+		for (char *p = buf; *p; p++)
+			if (*p == '.')
+				*p = ',';
+	return buf;
+}
+
+/* mkdir -p, one level at a time. */
+static int make_dir(const char *path)
+{
+	char tmp[4096];
+	size_t n = strlen(path);
+	if (n == 0 || n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, path, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (tmp[i] != '/' && tmp[i] != '\0')
+			continue;
+		char c = tmp[i];
+		tmp[i] = '\0';
+		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+			return -1;
+		tmp[i] = c;
+	}
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+/* Step 1: the leak, its files and its truth. */
+static int step_generate(demo *d)
+{
+	char a[32], b[32], c[32];
+	if (make_dir(d->dir) != 0)
+		return cli_fail("demo", EXIT_DATA,
+		                L("impossible de créer le répertoire '%s' : %s",
+		                  "cannot create directory '%s': %s"),
+		                d->dir, strerror(errno));
+	snprintf(d->leak_pattern, sizeof(d->leak_pattern), "%s/leak.csv", d->dir);
+	snprintf(d->truth, sizeof(d->truth), "%s/truth.jsonl", d->dir);
+	vg_gen_opts *o = &d->gen;
+	vg_gen_opts_init(o);
+	o->lang = cli_lang;
+	o->people = d->people;
+	o->seed = d->seed;
+	o->mess = 1;
+	o->files = DEMO_FILES;
+	o->delimiter = ';';
+	o->output = d->leak_pattern;
+	o->truth = d->truth;
+	vg_err err;
+	if (vg_gen_run(o, &d->st, &err) != 0)
+		return cli_fail("demo", EXIT_DATA, "%s", err.msg);
+	const vg_gen_stats *s = &d->st;
+	printf(L("  %s personnes, %s lignes, en %s s (%s personnes/s)\n",
+	         "  %s people, %s rows, in %s s (%s people/s)\n"),
+	       num(s->people, a, sizeof(a)), num(s->rows, b, sizeof(b)),
+	       secs(s->seconds, c, sizeof(c)),
+	       num(s->seconds > 0 ? (uint64_t)(s->people / s->seconds) : 0, c + 16, 16));
+	printf(L("  France Travail : %s lignes ; Cap Emploi : %s lignes ; %s personnes dans les "
+	         "deux\n",
+	         "  France Travail: %s rows; Cap Emploi: %s rows; %s people in both\n"),
+	       num(s->rows_ft, a, sizeof(a)), num(s->rows_ce, b, sizeof(b)),
+	       num(s->people_both, c, sizeof(c)));
+	printf(L("  fichiers :\n", "  files:\n"));
+	for (unsigned f = 0; f < s->nfiles; f++) {
+		char name[4096];
+		if (vg_gen_file_name(o, f, name, sizeof(name)) < 0)
+			continue;
+		struct stat stt;
+		uint64_t size = stat(name, &stt) == 0 ? (uint64_t)stt.st_size : 0;
+		printf(L("    %s  %s lignes, %s octets\n", "    %s  %s rows, %s bytes\n"), name,
+		       num(s->file_rows[f], a, sizeof(a)), num(size, b, sizeof(b)));
+	}
+	printf(L("    %s  la vérité terrain (une ligne JSON par personne)\n",
+	         "    %s  the ground truth (one JSON line per person)\n"),
+	       d->truth);
+	return EXIT_OK;
+}
+
+/* The label of a category for people. */
+static const char *cat_label(int c)
+{
+	static const char *const fr[VG_GEN_CAT__COUNT] = {"nom",
+	                                                  "NIR",
+	                                                  "date de naissance",
+	                                                  "identifiant France Travail",
+	                                                  "email",
+	                                                  "adresse postale",
+	                                                  "téléphone",
+	                                                  "sexe",
+	                                                  "lieu de naissance",
+	                                                  "inscription"};
+	static const char *const en[VG_GEN_CAT__COUNT] = {
+	    "name",           "NIR",   "date of birth", "France Travail id", "email",
+	    "postal address", "phone", "sex",           "place of birth",    "registration"};
+	return L(fr[c], en[c]);
+}
+
+/* Step 2: what the leak holds, and examples. */
+static int step_describe(demo *d)
+{
+	const vg_gen_stats *s = &d->st;
+	char a[32], b[32], c[32];
+	printf(L("  personnes exposées, par catégorie de données (lignes intactes) :\n",
+	         "  people exposed, by category of data (intact rows):\n"));
+	for (int k = 0; k < VG_GEN_CAT__COUNT; k++) {
+		/* pad by characters, not bytes (UTF-8 labels) */
+		const char *lab = cat_label(k);
+		int width = 0;
+		for (const char *q = lab; *q; q++)
+			width += ((unsigned char)*q & 0xC0) != 0x80;
+		printf("    %s%*s %12s\n", lab, 28 - width, "",
+		       num(s->cat_people[k], a, sizeof(a)));
+	}
+	printf(L("  désordre : %s lignes en double, %s en Windows-1252, %s tronquées,\n"
+	         "  %s guillemets non fermés, %s séparateurs en trop\n",
+	         "  disorder: %s duplicate rows, %s in Windows-1252, %s truncated,\n"
+	         "  %s unclosed quotes, %s extra delimiters\n"),
+	       num(s->duplicate_rows, a, sizeof(a)), num(s->cp1252_rows, b, sizeof(b)),
+	       num(s->damaged[VG_GEN_DMG_TRUNCATED], c, sizeof(c)),
+	       num(s->damaged[VG_GEN_DMG_BAD_QUOTE], a + 16, 16),
+	       num(s->damaged[VG_GEN_DMG_EXTRA_FIELD], b + 16, 16));
+	printf(L("  exemples (données inventées) :\n", "  examples (made-up data):\n"));
+	vg_gen_model *m = vg_gen_model_new(d->people, d->seed);
+	for (uint64_t i = 0; i < 3 && i < d->people; i++) {
+		vg_gen_person p;
+		vg_gen_person_make(m, i, &p);
+		char born[64];
+		if (!strcmp(p.birth_country, "FR"))
+			snprintf(born, sizeof(born), "%s", p.birthplace);
+		else
+			snprintf(born, sizeof(born), "%s (%s)", p.birthplace, p.birth_country);
+		char maiden[VG_GEN_TEXT_MAX + 16] = "";
+		if (strcmp(p.nom_usage, p.nom_naissance))
+			snprintf(maiden, sizeof(maiden), " (%s %s)", p.sex == 2 ? "née" : "né",
+			         p.nom_naissance);
+		const char *bornw = cli_lang == VG_LANG_EN ? "born"
+		                    : p.sex == 2           ? "née le"
+		                                           : "né le";
+		printf("    %s %s%s, %s %02d/%02d/%04d %s %s, NIR %s\n", p.prenom, p.nom_usage,
+		       maiden, bornw, p.birth_day, p.birth_month, p.birth_year, L("à", "in"), born,
+		       p.nir);
+		printf("      %s, %s, %s %s %s\n", p.email, p.phone, p.address, p.postcode,
+		       p.commune);
+		const char *src = p.sources == (VG_GEN_SRC_FT | VG_GEN_SRC_CE)
+		                      ? "France Travail + Cap Emploi"
+		                  : p.sources == VG_GEN_SRC_CE ? "Cap Emploi"
+		                                               : "France Travail";
+		if (p.reg_end[0])
+			printf(L("      %s, identifiant %s, inscription du %02d/%02d/%04d au "
+			         "%02d/%02d/%04d (%s)\n",
+			         "      %s, id %s, registered from %02d/%02d/%04d to "
+			         "%02d/%02d/%04d (%s)\n"),
+			       src, p.ft_id, p.reg_start[2], p.reg_start[1], p.reg_start[0],
+			       p.reg_end[2], p.reg_end[1], p.reg_end[0], p.status);
+		else
+			printf(L("      %s, identifiant %s, %s depuis le %02d/%02d/%04d\n",
+			         "      %s, id %s, %s since %02d/%02d/%04d\n"),
+			       src, p.ft_id, p.status, p.reg_start[2], p.reg_start[1],
+			       p.reg_start[0]);
+	}
+	vg_gen_model_free(m);
+	return EXIT_OK;
+}
+
+/* The demo, in order. Later versions add ingest, report and serve here. */
+static const demo_step steps[] = {
+    {"génération de la fuite", "generating the leak", step_generate},
+    {"ce que contient la fuite", "what the leak holds", step_describe},
+};
+#define NSTEPS (sizeof(steps) / sizeof(steps[0]))
+
+/* Options, then the steps in order. */
 static int run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_fail("demo", EXIT_INTERNAL, "not supported yet");
+	static const struct option opts[] = {
+	    {"dir", required_argument, NULL, 'D'},  {"people", required_argument, NULL, 'n'},
+	    {"seed", required_argument, NULL, 's'}, {"lang", required_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'},       {0, 0, 0, 0},
+	};
+	static demo d;
+	memset(&d, 0, sizeof(d));
+	d.dir = "./vigie-demo";
+	d.people = 100000;
+	d.seed = 1;
+	int c;
+	vg_lang lang;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+hn:s:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'D':
+			if (!*optarg)
+				return cli_usage_error("demo", L("--dir attend un répertoire",
+				                                 "--dir expects a directory"));
+			d.dir = optarg;
+			break;
+		case 'n':
+		case 's': {
+			/* the generator's parser checks numbers the same way */
+			vg_gen_opts o;
+			vg_err err;
+			vg_gen_opts_init(&o);
+			o.lang = cli_lang;
+			char *args[] = {"gen", c == 'n' ? "--people" : "--seed", optarg, NULL};
+			if (vg_gen_parse_args(3, args, &o, &err) != 0)
+				return cli_usage_error("demo", "%s", err.msg);
+			if (c == 'n' && (o.people == 0 || o.people > 100000000))
+				return cli_usage_error(
+				    "demo", L("--people : de 1 à 100000000 pour la démo",
+				              "--people: from 1 to 100000000 for the demo"));
+			if (c == 'n')
+				d.people = o.people;
+			else
+				d.seed = o.seed;
+			break;
+		}
+		case 'l':
+			if (vg_lang_parse(optarg, &lang) != 0)
+				return cli_usage_error(
+				    "demo", L("--lang attend fr ou en", "--lang expects fr or en"));
+			cli_lang = lang;
+			break;
+		case 'h':
+			return cli_print_help(&cmd_demo);
+		default:
+			return cli_bad_option("demo", optopt, argv, optind);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("demo",
+		                       L("argument inattendu : '%s'", "unexpected argument: '%s'"),
+		                       argv[optind]);
+	char a[32], b[32];
+	double t0 = now();
+	printf(L("vigie demo : une fuite synthétique de %s personnes, dans %s\n",
+	         "vigie demo: a synthetic leak of %s people, in %s\n"),
+	       num(d.people, a, sizeof(a)), d.dir);
+	for (size_t i = 0; i < NSTEPS; i++) {
+		printf(L("\nÉtape %zu/%zu : %s\n", "\nStep %zu/%zu: %s\n"), i + 1, NSTEPS,
+		       L(steps[i].title_fr, steps[i].title_en));
+		fflush(stdout);
+		int rc = steps[i].run(&d);
+		if (rc != EXIT_OK)
+			return rc;
+	}
+	printf(L("\nTerminé en %s s.\n", "\nDone in %s s.\n"), secs(now() - t0, b, sizeof(b)));
+	if (fflush(stdout) != 0)
+		return cli_fail("demo", EXIT_DATA, L("écriture impossible", "cannot write"));
+	return EXIT_OK;
 }
 
 const vg_cmd cmd_demo = {
-	.name = "demo",
-	.run = run,
-	.summary_fr = "(en cours)",
-	.summary_en = "(in progress)",
-	.help_fr = "(en cours)\n",
-	.help_en = "(in progress)\n",
+    .name = "demo",
+    .run = run,
+    .summary_fr = "démonstration sur une fuite synthétique (génère puis décrit)",
+    .summary_en = "demonstration on a synthetic leak (generates, then describes)",
+    .help_fr = help_fr,
+    .help_en = help_en,
 };

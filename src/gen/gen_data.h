@@ -28,11 +28,11 @@ extern const uint32_t vg_gd_first_var_cum[]; /* running births within the key, i
 extern const uint8_t vg_gd_first_owner[];    /* the cell where the key is most frequent */
 
 /* Per cell: entries vg_gd_cell_off[c] .. vg_gd_cell_off[c + 1], sorted by key. */
-extern const uint32_t vg_gd_cell_off[];   /* [NCELLS + 1] */
-extern const uint32_t vg_gd_cell_total[]; /* [NCELLS] */
-extern const uint32_t vg_gd_cell_init[];  /* [NCELLS * 27]: first entry of each initial */
-extern const uint32_t vg_gd_cell_name[];  /* first-name index of the entry */
-extern const uint32_t vg_gd_cell_cum[];   /* weight before the entry, within the cell */
+extern const uint32_t vg_gd_cell_off[];    /* [NCELLS + 1] */
+extern const uint32_t vg_gd_cell_total[];  /* [NCELLS] */
+extern const uint32_t vg_gd_cell_init[];   /* [NCELLS * 27]: first entry of each initial */
+extern const uint32_t vg_gd_cell_name[];   /* first-name index of the entry */
+extern const uint32_t vg_gd_cell_cum[];    /* weight before the entry, within the cell */
 extern const uint32_t vg_gd_cell_weight[]; /* [NCELLS] share of the population */
 extern const uint32_t vg_gd_year_weight[]; /* [YEAR1 - YEAR0 + 1] */
 
@@ -40,7 +40,7 @@ extern const uint32_t vg_gd_year_weight[]; /* [YEAR1 - YEAR0 + 1] */
  * uppercase. Era 0 weighs births 1941-1970, era 1 births 1971-2000. */
 extern const uint32_t vg_gd_nsur;
 extern const uint32_t vg_gd_sur_key[];
-extern const uint32_t vg_gd_nsur_multi;     /* surnames with stored spellings */
+extern const uint32_t vg_gd_nsur_multi;      /* surnames with stored spellings */
 extern const uint32_t vg_gd_sur_multi[];     /* their indices, sorted */
 extern const uint32_t vg_gd_sur_multi_var[]; /* [nsur_multi + 1]: their spellings */
 extern const uint32_t vg_gd_sur_var_str[];
@@ -57,9 +57,9 @@ extern const uint32_t vg_gd_ndept;
 extern const char vg_gd_dept_code[][4];
 extern const uint32_t vg_gd_dept_name[];
 extern const uint8_t vg_gd_dept_region[];
-extern const uint32_t vg_gd_dept_pop[];  /* thousands */
-extern const uint8_t vg_gd_dept_zone[];  /* telephone zone 1-5; 0 overseas */
-extern const uint32_t vg_gd_dept_row[];  /* [ndept + 1]: first La Poste row */
+extern const uint32_t vg_gd_dept_pop[]; /* thousands */
+extern const uint8_t vg_gd_dept_zone[]; /* telephone zone 1-5; 0 overseas */
+extern const uint32_t vg_gd_dept_row[]; /* [ndept + 1]: first La Poste row */
 
 /* La Poste (commune, postcode) pairs, sorted by department then commune. */
 extern const uint32_t vg_gd_nrow;

@@ -56,6 +56,7 @@ static void die(const char *fmt, ...)
 	exit(1);
 }
 
+/* malloc that stops the build on failure. */
 static void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
@@ -64,6 +65,7 @@ static void *xmalloc(size_t n)
 	return p;
 }
 
+/* realloc that stops the build on failure. */
 static void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
@@ -72,6 +74,7 @@ static void *xrealloc(void *p, size_t n)
 	return q;
 }
 
+/* strdup that stops the build on failure. */
 static char *xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
@@ -183,8 +186,9 @@ static void fold(const char *s, char *key, size_t cap)
 			unsigned c = 0xC0 + (p[1] & 0x3F); /* U+00C0..U+00FF */
 			unsigned l = c >= 0xE0 ? c - 0x20 : c;
 			static const char *const latin[32] = {
-			    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-			    "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", NULL, "ss"};
+			    "a", "a",  "a", "a", "a", "a", "ae", "c", "e",  "e", "e",
+			    "e", "i",  "i", "i", "i", "d", "n",  "o", "o",  "o", "o",
+			    "o", NULL, "o", "u", "u", "u", "u",  "y", NULL, "ss"};
 			if (l < 0xC0 || l > 0xDF || !latin[l - 0xC0])
 				die("unexpected character in '%s'", s);
 			rep = latin[l - 0xC0];
@@ -285,6 +289,7 @@ struct map {
 	size_t cap, n;
 };
 
+/* FNV-1a of a string. */
 static uint64_t hash_str(const char *s)
 {
 	uint64_t h = 1469598103934665603ull;
@@ -336,6 +341,7 @@ static uint32_t map_get(map *m, const char *key, uint32_t *next, int *added)
 	return m->vals[j];
 }
 
+/* Frees a map and its keys. */
 static void map_free(map *m)
 {
 	for (size_t i = 0; i < m->cap; i++)
@@ -370,6 +376,7 @@ typedef struct {
 	uint32_t out;        /* index in the output, after sorting */
 } name_ent;
 
+/* Counts births for one spelling of a key. */
 static void add_spelling(name_ent *e, const char *text, double count)
 {
 	for (size_t i = 0; i < e->nsp; i++) {
@@ -384,6 +391,7 @@ static void add_spelling(name_ent *e, const char *text, double count)
 	e->nsp++;
 }
 
+/* Spellings by decreasing births, then by text. */
 static int cmp_sp(const void *a, const void *b)
 {
 	const spelling *x = a, *y = b;
@@ -392,6 +400,7 @@ static int cmp_sp(const void *a, const void *b)
 	return strcmp(x->text, y->text);
 }
 
+/* Names by key. */
 static int cmp_ent(const void *a, const void *b)
 {
 	const name_ent *x = *(name_ent *const *)a, *y = *(name_ent *const *)b;
@@ -400,16 +409,16 @@ static int cmp_ent(const void *a, const void *b)
 
 /*
  * Share of the leaked population born in each year (job seekers registered
- * 2004-2024, aged 16 or more): ages 19-45 weigh 1, younger ramp up, older
- * ramp down.
+ * 2004-2024, aged 16 or more when they registered, so 17 or more in 2024):
+ * ages 19-45 weigh 1, younger ramp up, older ramp down.
  */
 static double age_weight(int year)
 {
 	int age = 2024 - year;
-	if (age < 16)
-		return 0;
+	if (age < 17)
+		return 0; /* so that everyone can have registered before 2024-03 */
 	if (age < 19)
-		return 0.25 * (age - 15);
+		return 0.3 * (age - 15);
 	if (age <= 45)
 		return 1.0;
 	if (age <= 60)
@@ -423,6 +432,7 @@ static name_ent **firsts;
 static size_t nfirst, capfirst;
 static map first_map;
 
+/* Reads the INSEE first names and weighs each key per cell. */
 static void read_first_names(const char *path)
 {
 	gzFile f = gzopen(path, "rb");
@@ -498,6 +508,7 @@ static name_ent **surs;
 static size_t nsur, capsur;
 static map sur_map;
 
+/* Reads the INSEE surnames, with births per era. */
 static void read_surnames(const char *path)
 {
 	gzFile f = gzopen(path, "rb");
@@ -513,7 +524,8 @@ static void read_surnames(const char *path)
 		if (split(line, '\t', fl, 13) != 12)
 			die("%s:%d: expected 12 fields", path, lineno);
 		if (lineno == 1) {
-			if (strcmp(fl[0], "NOM") || strcmp(fl[6], "_1941_1950") || strcmp(fl[11], "_1991_2000"))
+			if (strcmp(fl[0], "NOM") || strcmp(fl[6], "_1941_1950") ||
+			    strcmp(fl[11], "_1991_2000"))
 				die("%s: unexpected header", path);
 			continue;
 		}
@@ -580,6 +592,42 @@ static const dept_hand dept_hands[] = {
 };
 #define NDEPT_HAND (sizeof(dept_hands) / sizeof(dept_hands[0]))
 
+/*
+ * The largest communes (INSEE 2021 legal populations, thousands): the
+ * postcode proxy underrates big cities (one postcode area there holds far
+ * more people), so their share of their department is set from this table.
+ * A code prefix covers Paris, Marseille and Lyon, whose La Poste rows are
+ * per arrondissement.
+ */
+typedef struct city_hand {
+	const char *code; /* INSEE code or prefix */
+	int pop;
+} city_hand;
+
+static const city_hand city_hands[] = {
+    {"751", 2133},  {"132", 870},   {"6938", 522},  {"31555", 500}, {"06088", 343}, {"44109", 320},
+    {"34172", 300}, {"67482", 290}, {"33063", 260}, {"59350", 236}, {"35238", 222}, {"83137", 180},
+    {"51454", 180}, {"42218", 173}, {"76351", 166}, {"69266", 156}, {"21231", 159}, {"38185", 157},
+    {"49007", 157}, {"97411", 153}, {"30189", 148}, {"13001", 147}, {"63113", 147}, {"72181", 145},
+    {"29019", 139}, {"37261", 137}, {"80021", 134}, {"87085", 130}, {"74010", 130}, {"92012", 120},
+    {"66136", 120}, {"57463", 120}, {"25056", 119}, {"45234", 117}, {"93066", 113}, {"95018", 111},
+    {"76540", 114}, {"93048", 111}, {"68224", 108}, {"14118", 108}, {"54395", 104}, {"97415", 105},
+    {"59512", 99},  {"59599", 99},  {"92050", 96},  {"94081", 95},  {"94028", 92},  {"84007", 91},
+    {"86194", 89},  {"93001", 88},  {"59183", 87},  {"93005", 86},  {"92025", 86},  {"92004", 88},
+    {"78646", 84},  {"92026", 82},  {"50129", 79},  {"92063", 79},  {"64445", 76},  {"94017", 77},
+    {"34032", 79},  {"17300", 77},  {"94068", 75},  {"62193", 67},  {"06029", 74},  {"06004", 75},
+    {"93029", 72},  {"2A004", 73},  {"33281", 72},  {"44184", 72},  {"68066", 68},  {"92040", 69},
+    {"93051", 69},  {"91228", 68},  {"69259", 66},  {"95127", 66},  {"92044", 65},  {"26362", 65},
+    {"18033", 64},  {"33318", 65},  {"97302", 65},  {"94041", 64},  {"29232", 63},  {"83126", 62},
+    {"92002", 62},  {"59009", 62},  {"92024", 63},  {"10387", 62},  {"82121", 61},  {"92051", 59},
+    {"93055", 59},  {"79191", 59},  {"73065", 59},  {"95585", 57},  {"93007", 57},  {"56121", 57},
+    {"60057", 56},  {"94046", 56},  {"77284", 55},  {"11262", 56},  {"77108", 55},  {"83069", 56},
+    {"94076", 55},  {"93031", 55},  {"93008", 55},  {"49099", 54},  {"97209", 76},  {"97422", 80},
+    {"97416", 84},  {"97611", 71},  {"97101", 53},  {"56260", 54},  {"02691", 53},  {"83061", 57},
+    {"13004", 51},
+};
+#define NCITY_HAND (sizeof(city_hands) / sizeof(city_hands[0]))
+
 /* Immigrants living in France by country of birth (INSEE 2021, thousands). */
 typedef struct {
 	const char *iso2;
@@ -634,6 +682,7 @@ static size_t nprow, capprow;
 static country countries[512];
 static int ncountry;
 
+/* Opens a text file or stops. */
 static FILE *open_text(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -642,6 +691,7 @@ static FILE *open_text(const char *path)
 	return f;
 }
 
+/* Reads the INSEE regions. */
 static void read_regions(const char *path)
 {
 	FILE *f = open_text(path);
@@ -665,6 +715,7 @@ static void read_regions(const char *path)
 	fclose(f);
 }
 
+/* Reads the INSEE departments and joins the hand table. */
 static void read_depts(const char *path)
 {
 	FILE *f = open_text(path);
@@ -698,7 +749,8 @@ static void read_depts(const char *path)
 			}
 		}
 		if (d->pop < 0)
-			die("%s:%d: department %s has no population in mkdata.c", path, lineno, d->code);
+			die("%s:%d: department %s has no population in mkdata.c", path, lineno,
+			    d->code);
 		ndept++;
 	}
 	fclose(f);
@@ -706,6 +758,7 @@ static void read_depts(const char *path)
 		die("%s: %d departments, %zu in the hand table", path, ndept, NDEPT_HAND);
 }
 
+/* The department index of an INSEE commune code, or -1. */
 static int dept_of(const char *insee)
 {
 	char code[4];
@@ -718,6 +771,7 @@ static int dept_of(const char *insee)
 	return -1;
 }
 
+/* La Poste rows by department, commune, postcode. */
 static int cmp_prow(const void *a, const void *b)
 {
 	const prow *x = a, *y = b;
@@ -727,6 +781,64 @@ static int cmp_prow(const void *a, const void *b)
 	return c ? c : strcmp(x->postcode, y->postcode);
 }
 
+/* The city of a row in the hand table, or -1. */
+static int city_of(const char *insee)
+{
+	for (size_t c = 0; c < NCITY_HAND; c++)
+		if (!strncmp(insee, city_hands[c].code, strlen(city_hands[c].code)))
+			return (int)c;
+	return -1;
+}
+
+/*
+ * Gives each listed city its share of its department: the other communes
+ * keep their proxies, which then stand for the rest of the population.
+ */
+static void apply_cities(void)
+{
+	double city_proxy[NCITY_HAND] = {0};
+	int seen[NCITY_HAND] = {0};
+	for (size_t r = 0; r < nprow; r++) {
+		int c = city_of(prows[r].insee);
+		if (c >= 0) {
+			city_proxy[c] += prows[r].proxy;
+			seen[c] = 1;
+		}
+	}
+	for (size_t c = 0; c < NCITY_HAND; c++)
+		if (!seen[c])
+			die("city %s of the hand table not found in La Poste data",
+			    city_hands[c].code);
+	for (int d = 0; d < ndept; d++) {
+		double others = 0, city_pop = 0;
+		for (size_t r = 0; r < nprow; r++) {
+			if (prows[r].dept != d)
+				continue;
+			if (city_of(prows[r].insee) < 0)
+				others += prows[r].proxy;
+		}
+		for (size_t c = 0; c < NCITY_HAND; c++) {
+			int cd =
+			    dept_of(city_hands[c].code[0] == '7' && city_hands[c].code[1] == '5'
+			                ? "75000"
+			                : city_hands[c].code);
+			if (cd == d)
+				city_pop += city_hands[c].pop;
+		}
+		double rest = depts[d].pop - city_pop;
+		if (others <= 0 || rest <= 0)
+			continue; /* the department is its cities (Paris) */
+		for (size_t r = 0; r < nprow; r++) {
+			int c = city_of(prows[r].insee);
+			if (prows[r].dept != d || c < 0)
+				continue;
+			prows[r].proxy =
+			    city_hands[c].pop / rest * others * prows[r].proxy / city_proxy[c];
+		}
+	}
+}
+
+/* Reads La Poste (commune, postcode) pairs with their population proxy. */
 static void read_laposte(const char *path)
 {
 	gzFile f = gzopen(path, "rb");
@@ -777,12 +889,14 @@ static void read_laposte(const char *path)
 		prows[i].proxy = 1.0 / pc_count[(uint32_t)prows[i].proxy];
 	qsort(prows, nprow, sizeof(prow), cmp_prow);
 	free(pc_count);
+	apply_cities();
 	map_free(&seen);
 	map_free(&pcs);
 	if (nprow < 30000)
 		die("%s: too few communes", path);
 }
 
+/* Reads the current INSEE countries and joins the hand table. */
 static void read_countries(const char *path)
 {
 	FILE *f = open_text(path);
@@ -819,7 +933,8 @@ static void read_countries(const char *path)
 		for (int c = 0; c < ncountry; c++)
 			found |= !strcmp(countries[c].iso2, country_hands[h].iso2);
 		if (!found)
-			die("%s: country %s of the hand table not found", path, country_hands[h].iso2);
+			die("%s: country %s of the hand table not found", path,
+			    country_hands[h].iso2);
 	}
 }
 
@@ -827,6 +942,7 @@ static void read_countries(const char *path)
 
 static FILE *out;
 
+/* Writes a C array of integers. */
 static void emit_u32s(const char *type_name, const char *name, const uint32_t *v, size_t n)
 {
 	fprintf(out, "const %s %s[%zu] = {", type_name, name, n ? n : 1);
@@ -837,6 +953,7 @@ static void emit_u32s(const char *type_name, const char *name, const uint32_t *v
 	fputs("\n};\n", out);
 }
 
+/* Writes the string pool as one C string literal. */
 static void emit_pool(void)
 {
 	fprintf(out, "const char vg_gd_str[%zu] =", pool_len);
@@ -870,6 +987,7 @@ static void scale(const double *w, size_t n, double limit, uint32_t *outw)
 	}
 }
 
+/* Writes the first-name and surname tables. */
 static void write_names(void)
 {
 	/* first names: sort keys, then per-cell entries */
@@ -1066,6 +1184,7 @@ static void write_names(void)
 	free(ecum);
 }
 
+/* Writes regions, departments, La Poste rows and countries. */
 static void write_geo(void)
 {
 	fprintf(out, "const uint32_t vg_gd_nregion = %d;\n", nregion);
@@ -1145,6 +1264,7 @@ static void write_geo(void)
 	emit_u32s("uint32_t", "vg_gd_country_weight", cv, (size_t)ncountry);
 }
 
+/* Frees a name table. */
 static void free_names(name_ent **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -1157,6 +1277,7 @@ static void free_names(name_ent **v, size_t n)
 	free(v);
 }
 
+/* Reads the data files, writes OUT.c (through a temporary file). */
 int main(int argc, char **argv)
 {
 	if (argc != 8)

@@ -1,4 +1,105 @@
-Placeholder.
+vigie demo: a synthetic leak, generated then described, step by step. Timings
+vary from run to run; everything else is fixed by the seed.
 
-  $ vigie --version
-  vigie 0.1.0
+  $ mkdir d && echo mine > d/keep.txt
+  $ vigie demo --people 1000 --dir d
+  vigie demo : une fuite synthétique de 1 000 personnes, dans d
+  
+  Étape 1/2 : génération de la fuite
+    1 000 personnes, 1 045 lignes, en [0-9]+,[0-9] s \([0-9 ]+ personnes/s\) (re)
+    France Travail : 992 lignes ; Cap Emploi : 53 lignes ; 19 personnes dans les deux
+    fichiers :
+      d/leak-1.csv  356 lignes, 71 196 octets
+      d/leak-2.csv  362 lignes, 72 195 octets
+      d/leak-3.csv  327 lignes, 65 393 octets
+      d/truth.jsonl  la vérité terrain (une ligne JSON par personne)
+  
+  Étape 2/2 : ce que contient la fuite
+    personnes exposées, par catégorie de données (lignes intactes) :
+      nom                                   997
+      NIR                                   973
+      date de naissance                     974
+      identifiant France Travail            984
+      email                                 980
+      adresse postale                       973
+      téléphone                             983
+      sexe                                  997
+      lieu de naissance                     973
+      inscription                           997
+    désordre : 26 lignes en double, 2 en Windows-1252, 1 tronquées,
+    0 guillemets non fermés, 2 séparateurs en trop
+    exemples (données inventées) :
+      Michel GARCIA, né le 18/05/1947 à 99333 (MG), NIR 147059933303366
+        michelgarcia1@hotmail.fr, 0297693039, 86 route Thiers 50130 CHERBOURG EN COTENTIN
+        France Travail, identifiant 9820590A, inscription du 26/10/2012 au 28/12/2012 (cessation)
+      Sabrina FERRAULT (née NIVAGGIONI), née le 23/02/1975 à 59617, NIR 275025961700214
+        sabrina.nivaggioni11@outlook.fr, 0772676317, 25 rue du Moulin 59236 FRELINGHIEN
+        France Travail + Cap Emploi, identifiant 2668944S, inscription du 02/01/2017 au 19/06/2021 (radié)
+      Malika CLINET (née MARTIN), née le 29/09/1986 à 01353, NIR 286090135300153
+        malika.martin12@yahoo.fr, 0682109572, 14 boulevard Carnot 01710 THOIRY
+        France Travail + Cap Emploi, identifiant 6352362U, inscription du 31/05/2009 au 29/10/2009 (cessation)
+  
+  Terminé en [0-9]+,[0-9] s\. (re)
+
+The demo writes its own files and leaves the rest alone:
+
+  $ ls d
+  keep.txt
+  leak-1.csv
+  leak-2.csv
+  leak-3.csv
+  truth.jsonl
+  $ cat d/keep.txt
+  mine
+  $ wc -l < d/truth.jsonl
+  1002
+
+Running it again overwrites its files with the same bytes:
+
+  $ md5sum d/leak-2.csv > sum && vigie demo --people 1000 --dir d > /dev/null && md5sum -c sum
+  d/leak-2.csv: OK
+
+In English:
+
+  $ vigie --lang en demo --people 500 --dir e | head -5
+  vigie demo: a synthetic leak of 500 people, in e
+  
+  Step 1/2: generating the leak
+    500 people, 526 rows, in [0-9]+\.[0-9] s \([0-9,]+ people/s\) (re)
+    France Travail: 491 rows; Cap Emploi: 35 rows; 12 people in both
+  $ vigie demo --lang en --people 500 --dir e | grep -c '^Step'
+  2
+
+By default, 100,000 people in ./vigie-demo:
+
+  $ vigie demo > out.txt && sed -n 4p out.txt
+    100 000 personnes, 103 546 lignes, en [0-9]+,[0-9] s \([0-9 ]+ personnes/s\) (re)
+  $ ls vigie-demo
+  leak-1.csv
+  leak-2.csv
+  leak-3.csv
+  truth.jsonl
+
+Errors:
+
+  $ vigie demo --people 0
+  vigie demo: --people : de 1 à 100000000 pour la démo
+  Aide : vigie help demo
+  [2]
+  $ vigie --lang en demo --people abc
+  vigie demo: --people expects a non-negative whole number (e.g. 1000, 43M), not 'abc'
+  See: vigie help demo
+  [2]
+  $ vigie --lang en demo --bogus
+  vigie demo: unknown option or missing value: --bogus
+  See: vigie help demo
+  [2]
+  $ vigie --lang en demo --people 10 extra
+  vigie demo: unexpected argument: 'extra'
+  See: vigie help demo
+  [2]
+  $ vigie --lang en demo --people 10 --dir d/keep.txt | tail -1
+  vigie demo: cannot create directory 'd/keep.txt': Not a directory
+  Step 1/2: generating the leak
+  $ vigie demo --help | head -1
+  Usage : vigie demo [--dir RÉPERTOIRE] [--people N] [--seed S]
