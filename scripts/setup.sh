@@ -21,6 +21,7 @@ libzstd-dev
 libsodium-dev
 libjansson-dev
 libcurl4-openssl-dev
+libisal-dev
 "
 
 missing=""
