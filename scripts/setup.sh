@@ -22,6 +22,7 @@ libsodium-dev
 libjansson-dev
 libcurl4-openssl-dev
 libisal-dev
+libxxhash-dev
 "
 
 missing=""

@@ -1,0 +1,1559 @@
+/*
+ * build.c: building the next registry version, and publishing it.
+ *
+ * Entries arrive in batches from the ingest workers (under one mutex) and
+ * go straight into buckets: one per (table, top byte of the key), 1,280 in
+ * all, each a list of fixed-size chunks of 12-byte entries. Because keys
+ * are uniform PRF outputs, the buckets are a finished first radix pass:
+ * sorting is 1,280 small in-cache sorts (sort.c), spread over threads, and
+ * walking the buckets in order walks the sorted table.
+ *
+ * Memory: when the chunks plus the sort scratch would pass the budget, the
+ * buckets are sorted, deduplicated and appended to the spill file as one
+ * sorted run (12-byte records, per table), and the chunks are reused.
+ * The spill file is created unlinked (O_TMPFILE, or mkstemp + unlink):
+ * nothing is left behind whatever happens.
+ *
+ * Commit merges, table by table, the sorted runs, the last in-memory run
+ * and the live version (read with pread, so that its pages do not count
+ * in our RSS; its checksums and order are checked on the way, so a damaged
+ * live version is never silently carried forward). Equal keys are merged
+ * by OR-ing their payloads. Keys go to the new file; payloads to an
+ * unlinked temporary file, copied after the keys once all tables are done
+ * (the key sections' lengths are only known then). Statistics come from
+ * histograms of the payloads taken during the merge.
+ *
+ * Publish protocol (docs/registry.md):
+ *   1. write DIR/registry-N.vgr.tmp (O_EXCL), header last; fsync; close;
+ *   2. rename to DIR/registry-N.vgr; fsync DIR;
+ *   3. write DIR/CURRENT.tmp; fsync; rename to DIR/CURRENT; fsync DIR;
+ *   4. remove the versions opts.keep does not keep.
+ * A crash before 3 completes leaves CURRENT naming the previous version,
+ * intact; begin removes *.tmp leftovers (under DIR/registry.lock, so never
+ * another build's), and N is past every registry-N.vgr in DIR.
+ */
+#define XXH_STATIC_LINKING_ONLY
+#include "registry/format.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#define NBUCKETS (VG_IDTAB__COUNT * 256)
+#define IO_BUF (1u << 20)
+
+typedef struct chunk {
+	struct chunk *next;
+	size_t n;
+	vgr_ent e[];
+} chunk;
+
+typedef struct bucket {
+	chunk *head, *tail;
+	uint64_t n;
+} bucket;
+
+/* A sorted run in the spill file: per table, records at off, n of them. */
+typedef struct run {
+	uint64_t off[VG_IDTAB__COUNT];
+	uint64_t n[VG_IDTAB__COUNT];
+} run;
+
+/* A file claimed or recorded in this build. */
+typedef struct fileslot {
+	uint8_t fp[VG_FINGERPRINT_BYTES];
+	bool recorded;
+	vg_regfile rec;
+} fileslot;
+
+struct vg_regbuild {
+	char dir[4096];
+	const vg_regkey *key;
+	size_t budget;
+	unsigned threads;
+	int64_t now;
+	unsigned keep;
+	bool keep_all;
+	int crash_at;
+	int lockfd;
+	vg_registry *cur; /* the live version, or NULL */
+	uint64_t gen;     /* the version being built */
+	pthread_mutex_t mu;
+	vg_regsource src[VG_SOURCE_MAX];
+	unsigned nsrc;
+	bool sources_changed;
+	fileslot *files;
+	size_t nfiles, capfiles;
+	bucket bk[NBUCKETS];
+	chunk *spare; /* chunks to reuse */
+	size_t chunk_cap, chunk_bytes;
+	size_t mem; /* bytes of chunks in buckets */
+	uint64_t maxbucket;
+	uint64_t added;
+	int spill_fd;
+	uint64_t spill_len;
+	run *runs;
+	size_t nruns;
+	int failed; /* a spill failed: the error, kept for commit */
+	vg_err fail_err;
+	double sort_seconds;
+};
+
+/* Monotonic seconds, for the timings of the result. */
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ------------------------------------------------------------ small I/O helpers */
+
+/* Writes all of p[0..n) at the file offset; 0 or -1 (errno). */
+static int write_all(int fd, const void *p, size_t n)
+{
+	const uint8_t *s = p;
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Reads exactly n bytes at off; 0, or -1 (errno, or EIO for a short file). */
+static int pread_all(int fd, void *p, size_t n, uint64_t off)
+{
+	uint8_t *d = p;
+	while (n > 0) {
+		ssize_t r = pread(fd, d, n, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			return -1;
+		}
+		d += r;
+		n -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return 0;
+}
+
+/* fsync of a directory, so that a new name in it is durable; 0 or -1. */
+static int sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* An unlinked temporary file in dir, for spills and payloads. */
+static int temp_file(const char *dir, const char *tag)
+{
+	int fd;
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+#endif
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/.%s-XXXXXX.tmp", dir, tag);
+	fd = mkstemps(path, 4);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+/* ------------------------------------------------------------ buffered writer */
+
+/*
+ * Sequential writes through a buffer, tracking the file offset and the
+ * XXH3-64 of the current section (the bytes since section_begin()).
+ */
+typedef struct writer {
+	int fd;
+	uint8_t *buf;
+	size_t cap, len;
+	bool flushed;     /* some bytes went to the file */
+	size_t hash_from; /* buf[hash_from..len) belongs to the section */
+	bool hashing;
+	uint64_t off; /* file offset of buf[len] */
+	XXH3_state_t xs;
+	int err; /* errno of the first failure */
+} writer;
+
+/* A writer at file offset off of fd, buffering up to cap bytes. */
+static void writer_init(writer *w, int fd, uint64_t off, size_t cap)
+{
+	memset(w, 0, sizeof(*w));
+	w->fd = fd;
+	w->cap = cap;
+	w->buf = vg_xmalloc(cap); /* pages never touched cost no memory */
+	w->off = off;
+}
+
+/* Hashes what belongs to the open section, then writes the buffer out. */
+static void writer_flush(writer *w)
+{
+	if (w->hashing && w->len > w->hash_from)
+		XXH3_64bits_update(&w->xs, w->buf + w->hash_from, w->len - w->hash_from);
+	w->hash_from = 0;
+	if (w->len && !w->err && write_all(w->fd, w->buf, w->len) != 0)
+		w->err = errno ? errno : EIO;
+	w->flushed |= w->len > 0;
+	w->len = 0;
+}
+
+/* Appends p[0..n), flushing as the buffer fills. */
+static inline void writer_put(writer *w, const void *p, size_t n)
+{
+	if (w->len + n <= w->cap) {
+		memcpy(w->buf + w->len, p, n);
+		w->len += n;
+		w->off += n;
+		return;
+	}
+	const uint8_t *s = p;
+	while (n > 0) {
+		if (w->len == w->cap)
+			writer_flush(w);
+		size_t k = w->cap - w->len < n ? w->cap - w->len : n;
+		memcpy(w->buf + w->len, s, k);
+		w->len += k;
+		w->off += k;
+		s += k;
+		n -= k;
+	}
+}
+
+/* Zero bytes up to the next VGR_ALIGN boundary (not part of any section). */
+static void writer_align(writer *w)
+{
+	static const uint8_t zero[VGR_ALIGN];
+	uint64_t pad = vgr_align(w->off) - w->off;
+	if (pad)
+		writer_put(w, zero, (size_t)pad);
+}
+
+/* Starts a section: the bytes put from now on are hashed. */
+static void section_begin(writer *w)
+{
+	if (w->hashing && w->len > w->hash_from)
+		XXH3_64bits_update(&w->xs, w->buf + w->hash_from, w->len - w->hash_from);
+	XXH3_INITSTATE(&w->xs);
+	XXH3_64bits_reset(&w->xs);
+	w->hash_from = w->len;
+	w->hashing = true;
+}
+
+/* Ends the section; returns its XXH3-64. */
+static uint64_t section_end(writer *w)
+{
+	if (w->len > w->hash_from)
+		XXH3_64bits_update(&w->xs, w->buf + w->hash_from, w->len - w->hash_from);
+	w->hash_from = w->len;
+	w->hashing = false;
+	return XXH3_64bits_digest(&w->xs);
+}
+
+/* Frees the buffer (the caller flushed what it wanted written). */
+static void writer_release(writer *w)
+{
+	free(w->buf);
+	w->buf = NULL;
+}
+
+/* ------------------------------------------------------------ begin */
+
+/* Whether name is "registry-<digits>.vgr" (sets *gen) or the same + ".tmp". */
+static bool version_name(const char *name, uint64_t *gen, bool *tmp)
+{
+	if (strncmp(name, "registry-", 9) != 0)
+		return false;
+	const char *p = name + 9;
+	size_t digits = strspn(p, "0123456789");
+	if (digits == 0 || digits > 19)
+		return false;
+	if (!strcmp(p + digits, ".vgr"))
+		*tmp = false;
+	else if (!strcmp(p + digits, ".vgr.tmp"))
+		*tmp = true;
+	else
+		return false;
+	*gen = strtoull(p, NULL, 10);
+	return true;
+}
+
+/* Removes what an interrupted build left; returns the largest version number seen. */
+static uint64_t clean_dir(const char *dir)
+{
+	uint64_t maxgen = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		uint64_t g;
+		bool tmp;
+		const char *n = e->d_name;
+		size_t len = strlen(n);
+		bool ours_tmp = !strcmp(n, "CURRENT.tmp") ||
+		                ((!strncmp(n, ".spill-", 7) || !strncmp(n, ".payloads-", 10)) &&
+		                 len > 4 && !strcmp(n + len - 4, ".tmp"));
+		if (version_name(n, &g, &tmp)) {
+			if (g > maxgen)
+				maxgen = g;
+			ours_tmp = tmp;
+		}
+		if (ours_tmp)
+			unlinkat(dirfd(d), n, 0);
+	}
+	closedir(d);
+	return maxgen;
+}
+
+int vg_regbuild_begin(const char *dir, const vg_regkey *key, const vg_regbuild_opts *opts,
+                      vg_regbuild **out, vg_err *err)
+{
+	*out = NULL;
+	vg_regbuild_opts o = {0};
+	if (opts)
+		o = *opts;
+	if (strlen(dir) + 64 > sizeof(((vg_regbuild *)0)->dir))
+		return vg_err_set(err, VG_ETOOBIG, "registry directory name too long");
+	if (o.memory_budget == 0)
+		o.memory_budget = VG_REGBUILD_DEFAULT_BUDGET;
+	if (o.memory_budget < VG_REGBUILD_MIN_BUDGET)
+		return vg_err_set(err, VG_EUSAGE,
+		                  "memory budget %zu bytes is below the minimum %zu",
+		                  o.memory_budget, VG_REGBUILD_MIN_BUDGET);
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return vg_err_set(err, VG_EIO, "cannot create registry directory %s: %s", dir,
+		                  strerror(errno));
+
+	vg_regbuild *b = vg_xcalloc(1, sizeof(*b));
+	snprintf(b->dir, sizeof(b->dir), "%s", dir);
+	b->key = key;
+	b->budget = o.memory_budget;
+	b->threads = o.threads ? o.threads : 2;
+	if (b->threads > 64)
+		b->threads = 64;
+	b->now = o.now ? o.now : (int64_t)time(NULL);
+	b->keep = o.keep ? o.keep : 2;
+	b->keep_all = o.keep_all;
+	b->crash_at = o.crash_at;
+	b->spill_fd = -1;
+	pthread_mutex_init(&b->mu, NULL);
+	/* chunks: about 1/8 of the budget spread over the buckets, 16..8192 entries */
+	size_t cap = b->budget / sizeof(vgr_ent) / NBUCKETS / 8;
+	b->chunk_cap = cap < 16 ? 16 : cap > 8192 ? 8192 : cap;
+	b->chunk_bytes = sizeof(chunk) + b->chunk_cap * sizeof(vgr_ent);
+
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/registry.lock", dir);
+	b->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (b->lockfd < 0) {
+		int rc = vg_err_set(err, VG_EIO, "cannot open %s: %s", path, strerror(errno));
+		vg_regbuild_abort(b);
+		return rc;
+	}
+	if (flock(b->lockfd, LOCK_EX | LOCK_NB) != 0) {
+		int rc = vg_err_set(err, VG_EIO,
+		                    "another build is running in %s (%s is locked); wait for it to "
+		                    "finish",
+		                    dir, path);
+		vg_regbuild_abort(b);
+		return rc;
+	}
+	uint64_t maxgen = clean_dir(dir);
+	int rc = vg_registry_open_dir(dir, key, 0, &b->cur, err);
+	if (rc == VG_ENOTFOUND) {
+		b->cur = NULL;
+	} else if (rc) {
+		if (err && rc == VG_ECORRUPT) {
+			char m[sizeof(err->msg)];
+			snprintf(m, sizeof(m), "%s", err->msg);
+			vg_err_set(err, rc,
+			           "the live registry is damaged, refusing to build on it: %s (run "
+			           "vigie registry verify)",
+			           m);
+		}
+		vg_regbuild_abort(b);
+		return rc;
+	}
+	if (b->cur) {
+		/* what is copied as is must be intact; keys and payloads are
+		 * checked as the merge reads them */
+		const unsigned small[] = {VGR_IDX_SOURCES, VGR_IDX_STATS, VGR_IDX_FILES};
+		for (int i = 0; i < 3; i++) {
+			unsigned s = small[i];
+			if (vgr_checksum(b->cur->base + b->cur->sec[s].offset,
+			                 b->cur->sec[s].length) != b->cur->sec[s].checksum) {
+				char name[24];
+				vgr_section_name(s, name, sizeof(name));
+				rc =
+				    vg_err_set(err, VG_ECORRUPT,
+				               "the live registry is damaged, refusing to build on "
+				               "it: %s: section %s: checksum mismatch (run vigie "
+				               "registry verify)",
+				               b->cur->path, name);
+				vg_regbuild_abort(b);
+				return rc;
+			}
+		}
+		b->nsrc = b->cur->nsrc;
+		memcpy(b->src, b->cur->src, sizeof(b->src));
+		if (b->cur->generation > maxgen)
+			maxgen = b->cur->generation;
+	}
+	if (maxgen >= 999999999999ull) {
+		vg_regbuild_abort(b);
+		return vg_err_set(err, VG_ETOOBIG, "version numbers exhausted in %s", dir);
+	}
+	b->gen = maxgen + 1;
+	*out = b;
+	return 0;
+}
+
+const vg_registry *vg_regbuild_current(const vg_regbuild *b)
+{
+	return b->cur;
+}
+
+/* ------------------------------------------------------------ sources and files */
+
+int vg_regbuild_source(vg_regbuild *b, const char *name, unsigned flags, unsigned *index,
+                       vg_err *err)
+{
+	size_t len = name ? strlen(name) : 0;
+	if (len == 0 || len > VG_SOURCE_NAME_MAX || !vgr_text_ok(name, len))
+		return vg_err_set(err, VG_EINVAL,
+		                  "a source name is 1 to %d bytes of text without control "
+		                  "characters",
+		                  VG_SOURCE_NAME_MAX);
+	if (flags & ~(unsigned)VG_SOURCE_SPECIAL)
+		return vg_err_set(err, VG_EINVAL, "unknown source flags %#x", flags);
+	pthread_mutex_lock(&b->mu);
+	int rc = 0;
+	unsigned i;
+	for (i = 0; i < b->nsrc; i++)
+		if (!strcmp(b->src[i].name, name))
+			break;
+	if (i == b->nsrc) {
+		if (b->nsrc == VG_SOURCE_MAX) {
+			rc = vg_err_set(err, VG_ETOOBIG,
+			                "a registry holds at most %d sources; \"%s\" would be one "
+			                "more",
+			                VG_SOURCE_MAX, name);
+			goto out;
+		}
+		memcpy(b->src[i].name, name, len + 1);
+		b->src[i].flags = 0;
+		b->nsrc++;
+		b->sources_changed = true;
+	}
+	if ((b->src[i].flags | flags) != b->src[i].flags) {
+		b->src[i].flags |= flags;
+		b->sources_changed = true;
+	}
+	*index = i;
+out:
+	pthread_mutex_unlock(&b->mu);
+	return rc;
+}
+
+/* The slot of fingerprint fp in this build, or NULL. Under the lock. */
+static fileslot *find_slot(vg_regbuild *b, const uint8_t *fp)
+{
+	for (size_t i = 0; i < b->nfiles; i++)
+		if (!memcmp(b->files[i].fp, fp, VG_FINGERPRINT_BYTES))
+			return &b->files[i];
+	return NULL;
+}
+
+/* A new slot for fp. Under the lock. */
+static fileslot *new_slot(vg_regbuild *b, const uint8_t *fp)
+{
+	if (b->nfiles == b->capfiles) {
+		b->capfiles = b->capfiles ? 2 * b->capfiles : 16;
+		b->files = vg_xrealloc(b->files, b->capfiles * sizeof(*b->files));
+	}
+	fileslot *s = &b->files[b->nfiles++];
+	memset(s, 0, sizeof(*s));
+	memcpy(s->fp, fp, VG_FINGERPRINT_BYTES);
+	return s;
+}
+
+int vg_regbuild_claim(vg_regbuild *b, const uint8_t fp[VG_FINGERPRINT_BYTES])
+{
+	if (b->cur && vg_registry_has_file(b->cur, fp, NULL))
+		return 0;
+	pthread_mutex_lock(&b->mu);
+	int rc = 0;
+	if (!find_slot(b, fp)) {
+		new_slot(b, fp);
+		rc = 1;
+	}
+	pthread_mutex_unlock(&b->mu);
+	return rc;
+}
+
+int vg_regbuild_add_file(vg_regbuild *b, const vg_regfile *f, vg_err *err)
+{
+	if (f->rows_accepted > f->rows_read || f->rows_rejected != f->rows_read - f->rows_accepted)
+		return vg_err_set(err, VG_EINVAL,
+		                  "file counters do not reconcile: %llu rows read, %llu accepted, "
+		                  "%llu rejected",
+		                  (unsigned long long)f->rows_read,
+		                  (unsigned long long)f->rows_accepted,
+		                  (unsigned long long)f->rows_rejected);
+	for (int c = 0; c < VG_CAT__COUNT; c++)
+		if (f->rows_with[c] > f->rows_accepted)
+			return vg_err_set(err, VG_EINVAL,
+			                  "file counters: %llu rows with %s, more than the %llu "
+			                  "accepted",
+			                  (unsigned long long)f->rows_with[c],
+			                  vg_category_name((vg_category)c),
+			                  (unsigned long long)f->rows_accepted);
+	if (b->cur && vg_registry_has_file(b->cur, f->fingerprint, NULL))
+		return vg_err_set(err, VG_EINVAL, "this file was ingested already");
+	pthread_mutex_lock(&b->mu);
+	int rc = 0;
+	if (f->source >= b->nsrc) {
+		rc = vg_err_set(err, VG_EINVAL, "file record names source %u of %u", f->source,
+		                b->nsrc);
+		goto out;
+	}
+	fileslot *s = find_slot(b, f->fingerprint);
+	if (s && s->recorded) {
+		rc = vg_err_set(err, VG_EINVAL, "this file was recorded already in this ingest");
+		goto out;
+	}
+	if (!s)
+		s = new_slot(b, f->fingerprint);
+	s->rec = *f;
+	if (s->rec.time == 0)
+		s->rec.time = b->now;
+	char name[VG_REGFILE_NAME_MAX + 1];
+	char in[VG_REGFILE_NAME_MAX + 1];
+	memcpy(in, f->name, sizeof(in));
+	in[VG_REGFILE_NAME_MAX] = '\0';
+	vg_regfile_display_name(in, name);
+	memcpy(s->rec.name, name, sizeof(name));
+	s->recorded = true;
+out:
+	pthread_mutex_unlock(&b->mu);
+	return rc;
+}
+
+/* ------------------------------------------------------------ sorting the buckets */
+
+typedef struct sort_job {
+	vg_regbuild *b;
+	size_t next; /* atomic: next bucket to sort */
+	size_t end;  /* buckets [next, end) */
+	size_t scratch_n;
+} sort_job;
+
+/* Sorts and deduplicates one bucket in place (its chunks). */
+static void sort_bucket(bucket *bk, vgr_ent *s1, vgr_ent *s2, uint32_t *counts)
+{
+	if (bk->n <= 1)
+		return;
+	size_t n = 0;
+	for (chunk *c = bk->head; c; c = c->next) {
+		memcpy(s1 + n, c->e, c->n * sizeof(vgr_ent));
+		n += c->n;
+	}
+	vgr_ent *sorted = vgr_sort(s1, s2, n, 56, counts);
+	size_t m = vgr_dedup(sorted, n);
+	size_t done = 0;
+	for (chunk *c = bk->head; c; c = c->next) {
+		size_t room = c->n; /* chunks were filled in order: refill up to the same sizes */
+		size_t take = m - done < room ? m - done : room;
+		memcpy(c->e, sorted + done, take * sizeof(vgr_ent));
+		c->n = take;
+		done += take;
+	}
+	bk->n = m;
+}
+
+/* Sorts buckets of a job until none is left; a thread's body. */
+static void *sort_worker(void *arg)
+{
+	sort_job *j = arg;
+	vgr_ent *s1 = vg_xmalloc(j->scratch_n * sizeof(vgr_ent));
+	vgr_ent *s2 = vg_xmalloc(j->scratch_n * sizeof(vgr_ent));
+	uint32_t *counts = vg_xmalloc((((size_t)1 << VGR_SORT_BITS) + 1) * sizeof(uint32_t));
+	for (;;) {
+		size_t i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED);
+		if (i >= j->end)
+			break;
+		sort_bucket(&j->b->bk[i], s1, s2, counts);
+	}
+	free(s1);
+	free(s2);
+	free(counts);
+	return NULL;
+}
+
+/* Sorts buckets [from, to), on b->threads threads. */
+static void sort_range(vg_regbuild *b, size_t from, size_t to)
+{
+	double t0 = now_s();
+	sort_job j = {
+	    .b = b, .next = from, .end = to, .scratch_n = b->maxbucket ? b->maxbucket : 1};
+	pthread_t th[64];
+	unsigned started = 0;
+	for (unsigned i = 1; i < b->threads; i++)
+		if (pthread_create(&th[started], NULL, sort_worker, &j) == 0)
+			started++;
+	sort_worker(&j);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	b->sort_seconds += now_s() - t0;
+}
+
+/* Moves every chunk to the spare list. */
+static void empty_buckets(vg_regbuild *b)
+{
+	for (size_t i = 0; i < NBUCKETS; i++) {
+		chunk *c = b->bk[i].head;
+		while (c) {
+			chunk *next = c->next;
+			c->next = b->spare;
+			b->spare = c;
+			c = next;
+		}
+		b->bk[i].head = b->bk[i].tail = NULL;
+		b->bk[i].n = 0;
+	}
+	b->mem = 0;
+	b->maxbucket = 0;
+}
+
+/* Sorts the buckets and appends them to the spill file as one run. */
+static int spill(vg_regbuild *b, vg_err *err)
+{
+	if (b->spill_fd < 0) {
+		b->spill_fd = temp_file(b->dir, "spill");
+		if (b->spill_fd < 0)
+			return vg_err_set(err, VG_EIO, "cannot create a spill file in %s: %s",
+			                  b->dir, strerror(errno));
+	}
+	sort_range(b, 0, NBUCKETS);
+	run r;
+	memset(&r, 0, sizeof(r));
+	writer w;
+	writer_init(&w, b->spill_fd, b->spill_len, IO_BUF);
+	for (int t = 0; t < VG_IDTAB__COUNT; t++) {
+		r.off[t] = w.off;
+		for (size_t i = (size_t)t * 256; i < (size_t)(t + 1) * 256; i++)
+			for (chunk *c = b->bk[i].head; c; c = c->next) {
+				writer_put(&w, c->e, c->n * sizeof(vgr_ent));
+				r.n[t] += c->n;
+			}
+	}
+	writer_flush(&w);
+	int e = w.err;
+	uint64_t end = w.off;
+	writer_release(&w);
+	if (e)
+		return vg_err_set(err, VG_EIO, "cannot write the spill file in %s: %s", b->dir,
+		                  strerror(e));
+	b->spill_len = end;
+	b->runs = vg_xrealloc(b->runs, (b->nruns + 1) * sizeof(run));
+	b->runs[b->nruns++] = r;
+	empty_buckets(b);
+	return 0;
+}
+
+/* Bytes the buckets and the sort scratch would take with one more chunk. */
+static size_t need_bytes(const vg_regbuild *b)
+{
+	return b->mem + b->chunk_bytes +
+	       (size_t)b->threads * 2 * (size_t)(b->maxbucket + 1) * sizeof(vgr_ent);
+}
+
+/* A chunk for bucket bk, spilling first when the budget says so. Under the lock. */
+static int grow_bucket(vg_regbuild *b, bucket *bk, vg_err *err)
+{
+	if (need_bytes(b) > b->budget && b->mem > 0) {
+		int rc = spill(b, err);
+		if (rc)
+			return rc;
+	}
+	chunk *c = b->spare;
+	if (c)
+		b->spare = c->next;
+	else
+		c = vg_xmalloc(b->chunk_bytes);
+	c->next = NULL;
+	c->n = 0;
+	if (bk->tail)
+		bk->tail->next = c;
+	else
+		bk->head = c;
+	bk->tail = c;
+	b->mem += b->chunk_bytes;
+	return 0;
+}
+
+int vg_regbuild_add_batch(vg_regbuild *b, const vg_regentry *e, size_t n, vg_err *err)
+{
+	pthread_mutex_lock(&b->mu);
+	int rc = 0;
+	if (b->failed) {
+		rc = vg_err_set(err, b->failed, "%s", b->fail_err.msg);
+		goto out;
+	}
+	uint16_t mask = (uint16_t)((1u << b->nsrc) - 1);
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].table >= VG_IDTAB__COUNT || (e[i].cats & ~VG_CAT_ALL) ||
+		    e[i].sources == 0 || (e[i].sources & ~mask)) {
+			rc =
+			    vg_err_set(err, VG_EINVAL,
+			               "entry %zu of the batch: table %u, categories %04x, sources "
+			               "%04x: not a valid entry (%u sources registered)",
+			               i, e[i].table, e[i].cats, e[i].sources, b->nsrc);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		bucket *bk = &b->bk[(size_t)e[i].table * 256 + (size_t)(e[i].key >> 56)];
+		if (!bk->tail || bk->tail->n == b->chunk_cap) {
+			rc = grow_bucket(b, bk, err);
+			if (rc) {
+				b->failed = rc;
+				if (err)
+					b->fail_err = *err;
+				else
+					vg_err_set(&b->fail_err, rc, "a spill to %s failed",
+					           b->dir);
+				goto out;
+			}
+		}
+		vgr_ent *d = &bk->tail->e[bk->tail->n++];
+		d->key = e[i].key;
+		d->pay = vgr_payload(e[i].cats, e[i].sources);
+		if (++bk->n > b->maxbucket)
+			b->maxbucket = bk->n;
+	}
+	b->added += n;
+out:
+	pthread_mutex_unlock(&b->mu);
+	return rc;
+}
+
+/* ------------------------------------------------------------ merging */
+
+/* Buffered sequential reads of a byte range of a file, with pread. */
+typedef struct stream {
+	int fd;
+	uint64_t off, end; /* next byte to read, end of the range */
+	uint8_t *buf;
+	size_t cap, len, pos;
+	XXH3_state_t *xs; /* hash of the bytes read, or NULL */
+} stream;
+
+/* A stream over fd[off, off + len), cap bytes of buffer; hash: XXH3 what is read. */
+static void stream_init(stream *s, int fd, uint64_t off, uint64_t len, size_t cap, bool hash)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = fd;
+	s->off = off;
+	s->end = off + len;
+	s->cap = cap;
+	s->buf = vg_xmalloc(cap);
+	if (hash) {
+		s->xs = vg_xmalloc(sizeof(XXH3_state_t));
+		XXH3_INITSTATE(s->xs);
+		XXH3_64bits_reset(s->xs);
+	}
+}
+
+/* Makes need bytes available at buf[pos]; 0, or -1 (errno) on a read error. */
+static int stream_need(stream *s, size_t need)
+{
+	if (s->len - s->pos >= need)
+		return 0;
+	size_t rem = s->len - s->pos;
+	memmove(s->buf, s->buf + s->pos, rem);
+	s->len = rem;
+	s->pos = 0;
+	uint64_t want = s->cap - rem;
+	if (want > s->end - s->off)
+		want = s->end - s->off;
+	if (want < need - rem) {
+		errno = EIO;
+		return -1;
+	}
+	if (pread_all(s->fd, s->buf + rem, (size_t)want, s->off) != 0)
+		return -1;
+	if (s->xs)
+		XXH3_64bits_update(s->xs, s->buf + rem, (size_t)want);
+	s->off += want;
+	s->len += (size_t)want;
+	return 0;
+}
+
+/* Frees the stream's buffer and hash state. */
+static void stream_release(stream *s)
+{
+	free(s->buf);
+	free(s->xs);
+	s->buf = NULL;
+	s->xs = NULL;
+}
+
+enum { CUR_MEM, CUR_RUN, CUR_LIVE };
+
+/* One sorted input of the merge of a table. */
+typedef struct cursor {
+	int kind;
+	uint64_t key;
+	uint32_t pay;
+	uint64_t left; /* entries not read yet (CUR_RUN, CUR_LIVE) */
+	/* CUR_MEM */
+	const bucket *bk, *bk_end;
+	const chunk *ch;
+	size_t pos;
+	/* CUR_RUN: s; CUR_LIVE: s (keys) and p (payloads) */
+	stream s, p;
+	uint64_t prev; /* CUR_LIVE: last key, to check the order */
+	bool started;
+} cursor;
+
+/* cursor_next() when the next entry is not at hand. */
+static int cursor_next_slow(cursor *c, const char **what)
+{
+	switch (c->kind) {
+	case CUR_MEM:
+		while (c->bk < c->bk_end) {
+			if (!c->ch) {
+				c->ch = c->bk->head;
+				c->pos = 0;
+			}
+			while (c->ch && c->pos >= c->ch->n) {
+				c->ch = c->ch->next;
+				c->pos = 0;
+			}
+			if (c->ch) {
+				c->key = c->ch->e[c->pos].key;
+				c->pay = c->ch->e[c->pos].pay;
+				c->pos++;
+				return 1;
+			}
+			c->bk++;
+		}
+		return 0;
+	case CUR_RUN:
+		if (c->left == 0)
+			return 0;
+		if (stream_need(&c->s, sizeof(vgr_ent)) != 0) {
+			*what = "read the spill file";
+			return VG_EIO;
+		}
+		c->key = vgr_get64(c->s.buf + c->s.pos);
+		c->pay = vgr_get32(c->s.buf + c->s.pos + 8);
+		c->s.pos += sizeof(vgr_ent);
+		c->left--;
+		return 1;
+	default:
+		if (c->left == 0)
+			return 0;
+		if (stream_need(&c->s, 8) != 0 || stream_need(&c->p, 4) != 0) {
+			*what = "read the live registry";
+			return VG_EIO;
+		}
+		c->key = vgr_get64(c->s.buf + c->s.pos);
+		c->pay = vgr_get32(c->p.buf + c->p.pos);
+		c->s.pos += 8;
+		c->p.pos += 4;
+		c->left--;
+		if (c->started && c->key <= c->prev) {
+			*what = "the live registry's keys are not sorted";
+			return VG_ECORRUPT;
+		}
+		c->started = true;
+		c->prev = c->key;
+		return 1;
+	}
+}
+
+/* Advances c: 1 with c->key/pay set, 0 at the end, or an error code.
+ * The common cases inline; the rest (refills, chunk changes) out of line. */
+static inline int cursor_next(cursor *c, const char **what)
+{
+	if (c->kind == CUR_MEM) {
+		if (c->ch && c->pos < c->ch->n) {
+			c->key = c->ch->e[c->pos].key;
+			c->pay = c->ch->e[c->pos].pay;
+			c->pos++;
+			return 1;
+		}
+	} else if (c->kind == CUR_RUN) {
+		if (c->left && c->s.len - c->s.pos >= sizeof(vgr_ent)) {
+			c->key = vgr_get64(c->s.buf + c->s.pos);
+			c->pay = vgr_get32(c->s.buf + c->s.pos + 8);
+			c->s.pos += sizeof(vgr_ent);
+			c->left--;
+			return 1;
+		}
+	}
+	return cursor_next_slow(c, what);
+}
+
+/* Min-heap of cursors by key. */
+static void heap_down(cursor **h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		if (l < n && h[l]->key < h[m]->key)
+			m = l;
+		if (l + 1 < n && h[l + 1]->key < h[m]->key)
+			m = l + 1;
+		if (m == i)
+			return;
+		cursor *t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/* What the merge of one table produced. */
+typedef struct table_out {
+	uint64_t n;
+	uint64_t key_sum, pay_sum; /* section checksums */
+	uint64_t pay_off;          /* offset of its payloads in the payload file */
+	uint64_t *hc, *hs;         /* payload histograms (vgr_fold()) */
+} table_out;
+
+/* Merges every input of table t: keys to kw, payloads to pw. */
+static int merge_table(vg_regbuild *b, int t, writer *kw, writer *pw, table_out *o, size_t bufcap,
+                       vg_err *err)
+{
+	size_t k = 1 + b->nruns + (b->cur ? 1 : 0);
+	cursor *cs = vg_xcalloc(k, sizeof(cursor));
+	cursor **heap = vg_xcalloc(k, sizeof(cursor *));
+	size_t nc = 0;
+	cs[nc].kind = CUR_MEM;
+	cs[nc].bk = &b->bk[(size_t)t * 256];
+	cs[nc].bk_end = &b->bk[(size_t)(t + 1) * 256];
+	nc++;
+	for (size_t i = 0; i < b->nruns; i++, nc++) {
+		cs[nc].kind = CUR_RUN;
+		cs[nc].left = b->runs[i].n[t];
+		stream_init(&cs[nc].s, b->spill_fd, b->runs[i].off[t],
+		            b->runs[i].n[t] * sizeof(vgr_ent), bufcap, false);
+	}
+	cursor *live = NULL;
+	if (b->cur) {
+		live = &cs[nc++];
+		live->kind = CUR_LIVE;
+		live->left = b->cur->n[t];
+		stream_init(&live->s, b->cur->fd, b->cur->sec[VGR_IDX_KEYS(t)].offset,
+		            b->cur->sec[VGR_IDX_KEYS(t)].length, bufcap, true);
+		stream_init(&live->p, b->cur->fd, b->cur->sec[VGR_IDX_PAYLOADS(t)].offset,
+		            b->cur->sec[VGR_IDX_PAYLOADS(t)].length, bufcap / 2, true);
+	}
+	int rc = 0;
+	const char *what = "";
+	size_t hn = 0;
+	for (size_t i = 0; i < nc; i++) {
+		int r = cursor_next(&cs[i], &what);
+		if (r < 0) {
+			rc = r;
+			goto out;
+		}
+		if (r == 1)
+			heap[hn++] = &cs[i];
+	}
+	for (size_t i = hn; i-- > 0;)
+		heap_down(heap, hn, i);
+
+	section_begin(kw);
+	section_begin(pw);
+	o->pay_off = pw->off;
+	/* the live version's bits beyond its sources would be damage: verify's
+	 * business; the mask only keeps the histogram in bounds */
+	uint32_t src_mask = (1u << b->nsrc) - 1;
+	uint64_t n = 0;
+	while (hn > 0) {
+		uint64_t key = heap[0]->key;
+		uint32_t pay = 0;
+		while (hn > 0 && heap[0]->key == key) {
+			cursor *c = heap[0];
+			pay |= c->pay;
+			int r = cursor_next(c, &what);
+			if (r < 0) {
+				rc = r;
+				goto out;
+			}
+			if (r == 0)
+				heap[0] = heap[--hn];
+			heap_down(heap, hn, 0);
+		}
+		writer_put(kw, &key, 8);
+		writer_put(pw, &pay, 4);
+		o->hc[pay & VG_CAT_ALL]++;
+		o->hs[(pay >> 16) & src_mask]++;
+		n++;
+	}
+	o->n = n;
+	o->key_sum = section_end(kw);
+	o->pay_sum = section_end(pw);
+	if (live) {
+		uint64_t ks = XXH3_64bits_digest(live->s.xs), ps = XXH3_64bits_digest(live->p.xs);
+		if (ks != b->cur->sec[VGR_IDX_KEYS(t)].checksum ||
+		    ps != b->cur->sec[VGR_IDX_PAYLOADS(t)].checksum) {
+			what = "a checksum of the live registry does not match";
+			rc = VG_ECORRUPT;
+		}
+	}
+out:
+	if (rc)
+		vg_err_set(err, rc, "merging table %s: cannot %s%s (%s)",
+		           vg_idtab_name((vg_idtab)t), rc == VG_ECORRUPT ? "continue: " : "", what,
+		           rc == VG_ECORRUPT ? "run vigie registry verify" : strerror(errno));
+	for (size_t i = 0; i < nc; i++) {
+		stream_release(&cs[i].s);
+		stream_release(&cs[i].p);
+	}
+	free(cs);
+	free(heap);
+	return rc;
+}
+
+/* ------------------------------------------------------------ writing the file */
+
+/* Sets section idx in the header being built. */
+static void put_section(uint8_t *h, unsigned idx, uint32_t type, uint32_t arg, uint64_t off,
+                        uint64_t len, uint64_t count, uint64_t sum)
+{
+	uint8_t *s = h + VGR_HEADER_FIXED + (size_t)idx * VGR_SECTION_SIZE;
+	vgr_put32(s + VGR_S_TYPE, type);
+	vgr_put32(s + VGR_S_ARG, arg);
+	vgr_put64(s + VGR_S_OFFSET, off);
+	vgr_put64(s + VGR_S_LENGTH, len);
+	vgr_put64(s + VGR_S_COUNT, count);
+	vgr_put64(s + VGR_S_CHECKSUM, sum);
+}
+
+/* Frees the chunks of table t's buckets, once merged. */
+static void free_table_chunks(vg_regbuild *b, int t)
+{
+	for (size_t i = (size_t)t * 256; i < (size_t)(t + 1) * 256; i++) {
+		chunk *c = b->bk[i].head;
+		while (c) {
+			chunk *next = c->next;
+			free(c);
+			c = next;
+		}
+		b->bk[i].head = b->bk[i].tail = NULL;
+		b->bk[i].n = 0;
+	}
+	while (b->spare) {
+		chunk *next = b->spare->next;
+		free(b->spare);
+		b->spare = next;
+	}
+}
+
+/* Copies len bytes at off of fd `from` to the writer. */
+static int copy_range(writer *w, int from, uint64_t off, uint64_t len)
+{
+	uint8_t *buf = vg_xmalloc(IO_BUF);
+	int rc = 0;
+	while (len > 0) {
+		size_t n = len < IO_BUF ? (size_t)len : IO_BUF;
+		if (pread_all(from, buf, n, off) != 0) {
+			rc = -1;
+			break;
+		}
+		writer_put(w, buf, n);
+		off += n;
+		len -= n;
+	}
+	free(buf);
+	return rc;
+}
+
+/* The statistics after this build: counters of the live version plus this
+ * build's file records; the table counters from the merge. */
+static void build_stats(vg_regbuild *b, const table_out *to, vg_registry_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (b->cur)
+		*st = b->cur->stats;
+	st->nsources = b->nsrc;
+	for (size_t i = 0; i < b->nfiles; i++) {
+		if (!b->files[i].recorded)
+			continue;
+		const vg_regfile *f = &b->files[i].rec;
+		vg_regstats_source *so = &st->source[f->source];
+		so->rows_read += f->rows_read;
+		so->rows_accepted += f->rows_accepted;
+		so->rows_rejected += f->rows_rejected;
+		so->files++;
+		st->rows_read += f->rows_read;
+		st->rows_accepted += f->rows_accepted;
+		st->rows_rejected += f->rows_rejected;
+		st->files++;
+		for (int c = 0; c < VG_CAT__COUNT; c++) {
+			so->rows_with[c] += f->rows_with[c];
+			st->rows_with[c] += f->rows_with[c];
+		}
+	}
+	uint16_t special = 0;
+	for (unsigned s = 0; s < b->nsrc; s++)
+		if (b->src[s].flags & VG_SOURCE_SPECIAL)
+			special |= (uint16_t)(1u << s);
+	st->entries = 0;
+	for (int t = 0; t < VG_IDTAB__COUNT; t++) {
+		vg_regstats_table *ta = &st->table[t];
+		ta->entries = to[t].n;
+		vgr_fold(to[t].hc, to[t].hs, b->nsrc, special, ta->with_cat, ta->in_source,
+		         &ta->in_special);
+		st->entries += to[t].n;
+	}
+}
+
+/* Serializes the statistics block. */
+static void put_stats(writer *w, const vg_registry_stats *st, unsigned ns)
+{
+	uint64_t v;
+#define PUT(x) (v = (x), writer_put(w, &v, 8))
+	PUT(ns);
+	PUT(VG_CAT__COUNT);
+	PUT(VG_IDTAB__COUNT);
+	PUT(0);
+	PUT(st->rows_read);
+	PUT(st->rows_accepted);
+	PUT(st->rows_rejected);
+	PUT(st->files);
+	PUT(st->entries);
+	PUT(0);
+	for (int c = 0; c < VG_CAT__COUNT; c++)
+		PUT(st->rows_with[c]);
+	for (unsigned s = 0; s < ns; s++) {
+		const vg_regstats_source *so = &st->source[s];
+		PUT(so->rows_read);
+		PUT(so->rows_accepted);
+		PUT(so->rows_rejected);
+		PUT(so->files);
+		for (int c = 0; c < VG_CAT__COUNT; c++)
+			PUT(so->rows_with[c]);
+	}
+	for (int t = 0; t < VG_IDTAB__COUNT; t++) {
+		const vg_regstats_table *ta = &st->table[t];
+		PUT(ta->entries);
+		PUT(ta->in_special);
+		for (int c = 0; c < VG_CAT__COUNT; c++)
+			PUT(ta->with_cat[c]);
+		for (unsigned s = 0; s < ns; s++)
+			PUT(ta->in_source[s]);
+	}
+#undef PUT
+}
+
+/* Writes the new version into fd (a fresh, empty file). */
+static int write_version(vg_regbuild *b, int fd, vg_registry_stats *st, uint64_t *file_len,
+                         double *merge_s, vg_err *err)
+{
+	int payfd = temp_file(b->dir, "payloads");
+	if (payfd < 0)
+		return vg_err_set(err, VG_EIO, "cannot create a temporary file in %s: %s", b->dir,
+		                  strerror(errno));
+	uint8_t *h = vg_xcalloc(1, VGR_HEADER_LEN);
+	/* payloads stay in memory up to a quarter of the budget: at most the
+	 * entries of every input, 4 bytes each */
+	uint64_t upper = b->cur ? b->cur->entries : 0;
+	for (size_t i = 0; i < NBUCKETS; i++)
+		upper += b->bk[i].n;
+	for (size_t i = 0; i < b->nruns; i++)
+		for (int t = 0; t < VG_IDTAB__COUNT; t++)
+			upper += b->runs[i].n[t];
+	size_t paycap = b->budget / 4;
+	if ((uint64_t)paycap > 4 * upper + 64)
+		paycap = (size_t)(4 * upper + 64);
+	if (paycap < IO_BUF)
+		paycap = IO_BUF;
+	writer kw, pw;
+	writer_init(&kw, fd, 0, IO_BUF);
+	writer_init(&pw, payfd, 0, paycap);
+	writer_put(&kw, h, VGR_HEADER_LEN); /* the header's place; written last */
+	table_out to[VG_IDTAB__COUNT];
+	memset(to, 0, sizeof(to));
+	for (int t = 0; t < VG_IDTAB__COUNT; t++) {
+		to[t].hc = vg_xcalloc(VGR_HC_SIZE, sizeof(uint64_t));
+		to[t].hs = vg_xcalloc((size_t)1 << b->nsrc, sizeof(uint64_t));
+	}
+	/* merge buffers: an eighth of the budget over the inputs, 64 KiB..4 MiB each */
+	size_t inputs = 2 + b->nruns + (b->cur ? 2 : 0);
+	size_t bufcap = b->budget / 8 / inputs;
+	bufcap = bufcap < (64u << 10) ? (64u << 10) : bufcap > (4u << 20) ? (4u << 20) : bufcap;
+	bufcap -= bufcap % 24; /* whole 12-, 8- and 4-byte elements */
+	double t0 = now_s();
+	int rc = 0;
+	uint64_t entries = 0;
+	/* the merge of a table waits on its writes: the next table sorts meanwhile */
+	sort_range(b, 0, 256);
+	for (int t = 0; t < VG_IDTAB__COUNT && !rc; t++) {
+		writer_align(&kw);
+		uint64_t off = kw.off;
+		sort_job next = {.b = b,
+		                 .next = (size_t)(t + 1) * 256,
+		                 .end = (size_t)(t + 2) * 256,
+		                 .scratch_n = b->maxbucket ? b->maxbucket : 1};
+		pthread_t th;
+		bool bg =
+		    t + 1 < VG_IDTAB__COUNT && pthread_create(&th, NULL, sort_worker, &next) == 0;
+		rc = merge_table(b, t, &kw, &pw, &to[t], bufcap, err);
+		free_table_chunks(b, t);
+		double w0 = now_s();
+		if (bg)
+			pthread_join(th, NULL);
+		else if (t + 1 < VG_IDTAB__COUNT)
+			sort_range(b, next.next, next.end);
+		b->sort_seconds += now_s() - w0;
+		if (!rc)
+			put_section(h, VGR_IDX_KEYS(t), VGR_SEC_KEYS, (uint32_t)t, off, to[t].n * 8,
+			            to[t].n, to[t].key_sum);
+		entries += to[t].n;
+	}
+	if (pw.flushed)
+		writer_flush(&pw);
+	if (!rc && pw.err)
+		rc = vg_err_set(err, VG_EIO, "cannot write a temporary file in %s: %s", b->dir,
+		                strerror(pw.err));
+	for (int t = 0; t < VG_IDTAB__COUNT && !rc; t++) {
+		writer_align(&kw);
+		put_section(h, VGR_IDX_PAYLOADS(t), VGR_SEC_PAYLOADS, (uint32_t)t, kw.off,
+		            to[t].n * 4, to[t].n, to[t].pay_sum);
+		if (!pw.flushed) /* all still in memory */
+			writer_put(&kw, pw.buf + to[t].pay_off, (size_t)to[t].n * 4);
+		else if (copy_range(&kw, payfd, to[t].pay_off, to[t].n * 4) != 0)
+			rc = vg_err_set(err, VG_EIO, "cannot read back a temporary file in %s: %s",
+			                b->dir, strerror(errno));
+	}
+	*merge_s = now_s() - t0;
+	if (!rc) {
+		build_stats(b, to, st);
+		/* sources */
+		writer_align(&kw);
+		uint64_t off = kw.off;
+		section_begin(&kw);
+		for (unsigned s = 0; s < b->nsrc; s++) {
+			uint8_t rec[VGR_SOURCE_REC] = {0};
+			size_t len = strlen(b->src[s].name);
+			vgr_put32(rec, b->src[s].flags);
+			vgr_put32(rec + 4, (uint32_t)len);
+			memcpy(rec + 8, b->src[s].name, len);
+			writer_put(&kw, rec, sizeof(rec));
+		}
+		put_section(h, VGR_IDX_SOURCES, VGR_SEC_SOURCES, 0, off,
+		            (uint64_t)b->nsrc * VGR_SOURCE_REC, b->nsrc, section_end(&kw));
+		/* statistics */
+		writer_align(&kw);
+		off = kw.off;
+		section_begin(&kw);
+		put_stats(&kw, st, b->nsrc);
+		uint64_t words = vgr_stats_words(b->nsrc);
+		put_section(h, VGR_IDX_STATS, VGR_SEC_STATS, 0, off, words * 8, words,
+		            section_end(&kw));
+		/* files: the live version's, then this build's */
+		writer_align(&kw);
+		off = kw.off;
+		section_begin(&kw);
+		uint64_t nf = 0;
+		if (b->cur) {
+			writer_put(&kw, b->cur->files, (size_t)b->cur->nfiles * VGR_FILE_REC);
+			nf = b->cur->nfiles;
+		}
+		for (size_t i = 0; i < b->nfiles; i++) {
+			if (!b->files[i].recorded)
+				continue;
+			const vg_regfile *f = &b->files[i].rec;
+			uint8_t rec[VGR_FILE_REC] = {0};
+			memcpy(rec + VGR_F_FP, f->fingerprint, VG_FINGERPRINT_BYTES);
+			vgr_put64(rec + VGR_F_SIZE, f->size);
+			vgr_put64(rec + VGR_F_READ, f->rows_read);
+			vgr_put64(rec + VGR_F_ACCEPTED, f->rows_accepted);
+			vgr_put64(rec + VGR_F_REJECTED, f->rows_rejected);
+			vgr_put64(rec + VGR_F_TIME, (uint64_t)f->time);
+			vgr_put32(rec + VGR_F_SOURCE, f->source);
+			size_t len = strlen(f->name);
+			vgr_put32(rec + VGR_F_NAME_LEN, (uint32_t)len);
+			memcpy(rec + VGR_F_NAME, f->name, len);
+			writer_put(&kw, rec, sizeof(rec));
+			nf++;
+		}
+		put_section(h, VGR_IDX_FILES, VGR_SEC_FILES, 0, off, nf * VGR_FILE_REC, nf,
+		            section_end(&kw));
+	}
+	writer_flush(&kw);
+	if (!rc && kw.err)
+		rc = vg_err_set(err, VG_EIO, "cannot write the new registry in %s: %s", b->dir,
+		                strerror(kw.err));
+	if (!rc) {
+		memcpy(h + VGR_H_MAGIC, VGR_MAGIC, VGR_MAGIC_LEN);
+		vgr_put32(h + VGR_H_VERSION, VGR_VERSION);
+		vgr_put32(h + VGR_H_HEADER_LEN, VGR_HEADER_LEN);
+		vgr_put32(h + VGR_H_NSECTIONS, VGR_NSECTIONS);
+		vgr_key_id_bytes(b->key, h + VGR_H_KEY_ID);
+		vgr_put64(h + VGR_H_GENERATION, b->gen);
+		vgr_put64(h + VGR_H_CREATED, (uint64_t)b->now);
+		vgr_put64(h + VGR_H_FILE_LEN, kw.off);
+		vgr_put64(h + VGR_H_ENTRIES, entries);
+		vgr_put64(h + VGR_H_CHECKSUM, vgr_header_checksum(h));
+		if (lseek(fd, 0, SEEK_SET) != 0 || write_all(fd, h, VGR_HEADER_LEN) != 0)
+			rc = vg_err_set(err, VG_EIO, "cannot write the new registry's header: %s",
+			                strerror(errno));
+		*file_len = kw.off;
+	}
+	writer_release(&kw);
+	writer_release(&pw);
+	close(payfd);
+	for (int t = 0; t < VG_IDTAB__COUNT; t++) {
+		free(to[t].hc);
+		free(to[t].hs);
+	}
+	free(h);
+	return rc;
+}
+
+/* ------------------------------------------------------------ publishing */
+
+/* Writes DIR/CURRENT atomically. *renamed tells whether CURRENT was replaced
+ * (then the new version is live even if the directory sync failed). */
+static int write_current(const vg_regbuild *b, const char *name, bool *renamed, vg_err *err)
+{
+	*renamed = false;
+	char tmp[4200], cur[4200], line[64];
+	snprintf(tmp, sizeof(tmp), "%s/CURRENT.tmp", b->dir);
+	snprintf(cur, sizeof(cur), "%s/CURRENT", b->dir);
+	int n = snprintf(line, sizeof(line), "%s\n", name);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return vg_err_set(err, VG_EIO, "cannot create %s: %s", tmp, strerror(errno));
+	if (write_all(fd, line, (size_t)n) != 0 || fsync(fd) != 0) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		return vg_err_set(err, VG_EIO, "cannot write %s: %s", tmp, strerror(e));
+	}
+	close(fd);
+	if (rename(tmp, cur) != 0) {
+		int e = errno;
+		unlink(tmp);
+		return vg_err_set(err, VG_EIO, "cannot rename %s to %s: %s", tmp, cur, strerror(e));
+	}
+	*renamed = true;
+	if (sync_dir(b->dir) != 0)
+		return vg_err_set(err, VG_EIO, "cannot sync directory %s: %s", b->dir,
+		                  strerror(errno));
+	return 0;
+}
+
+/* qsort order: version numbers, newest first. */
+static int cmp_gen_desc(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Removes the versions that opts.keep does not keep. */
+static void prune(const vg_regbuild *b)
+{
+	if (b->keep_all)
+		return;
+	DIR *d = opendir(b->dir);
+	if (!d)
+		return;
+	uint64_t *gens = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		uint64_t g;
+		bool tmp;
+		if (!version_name(e->d_name, &g, &tmp) || tmp || g == b->gen)
+			continue;
+		if (b->cur && g == b->cur->generation)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			gens = vg_xrealloc(gens, cap * sizeof(*gens));
+		}
+		gens[n++] = g;
+	}
+	/* kept: the new version, the one it replaces, then the newest others */
+	size_t kept = 1 + (b->cur && b->keep >= 2 ? 1 : 0);
+	if (b->cur && b->keep < 2 && b->cur->generation != b->gen) {
+		char p[64];
+		snprintf(p, sizeof(p), "registry-%06llu.vgr",
+		         (unsigned long long)b->cur->generation);
+		unlinkat(dirfd(d), p, 0);
+	}
+	if (n > 1)
+		qsort(gens, n, sizeof(*gens), cmp_gen_desc);
+	for (size_t i = 0; i < n; i++) {
+		if (kept < b->keep) {
+			kept++;
+			continue;
+		}
+		char p[64];
+		snprintf(p, sizeof(p), "registry-%06llu.vgr", (unsigned long long)gens[i]);
+		unlinkat(dirfd(d), p, 0);
+	}
+	free(gens);
+	closedir(d);
+}
+
+/* Frees the builder (the lock goes with the descriptor). */
+static void release(vg_regbuild *b)
+{
+	for (size_t i = 0; i < NBUCKETS; i++) {
+		chunk *c = b->bk[i].head;
+		while (c) {
+			chunk *next = c->next;
+			free(c);
+			c = next;
+		}
+	}
+	while (b->spare) {
+		chunk *next = b->spare->next;
+		free(b->spare);
+		b->spare = next;
+	}
+	if (b->spill_fd >= 0)
+		close(b->spill_fd);
+	vg_registry_close(b->cur);
+	if (b->lockfd >= 0)
+		close(b->lockfd);
+	pthread_mutex_destroy(&b->mu);
+	free(b->files);
+	free(b->runs);
+	free(b);
+}
+
+void vg_regbuild_abort(vg_regbuild *b)
+{
+	if (b)
+		release(b);
+}
+
+int vg_regbuild_commit(vg_regbuild *b, vg_regbuild_result *res, vg_err *err)
+{
+	double t0 = now_s();
+	vg_regbuild_result r;
+	memset(&r, 0, sizeof(r));
+	r.added = b->added;
+	r.entries_before = b->cur ? b->cur->entries : 0;
+	if (b->failed) {
+		int rc = vg_err_set(err, b->failed, "%s", b->fail_err.msg);
+		release(b);
+		return rc;
+	}
+	size_t recorded = 0;
+	for (size_t i = 0; i < b->nfiles; i++)
+		recorded += b->files[i].recorded;
+	if (b->added == 0 && recorded == 0 && !b->sources_changed) {
+		/* nothing new: the live version stays */
+		if (b->cur) {
+			r.generation = b->cur->generation;
+			memcpy(r.path, b->cur->path, sizeof(r.path));
+			r.entries = b->cur->entries;
+			for (int t = 0; t < VG_IDTAB__COUNT; t++)
+				r.table_entries[t] = b->cur->n[t];
+			r.file_len = b->cur->len;
+		}
+		r.seconds = now_s() - t0;
+		if (res)
+			*res = r;
+		release(b);
+		return 0;
+	}
+	char name[64], tmp[4200], final[4200];
+	snprintf(name, sizeof(name), "registry-%06llu.vgr", (unsigned long long)b->gen);
+	snprintf(tmp, sizeof(tmp), "%s/%s.tmp", b->dir, name);
+	snprintf(final, sizeof(final), "%s/%s", b->dir, name);
+	int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		int rc = vg_err_set(err, VG_EIO, "cannot create %s: %s", tmp, strerror(errno));
+		release(b);
+		return rc;
+	}
+	vg_registry_stats st;
+	uint64_t file_len = 0;
+	int rc = write_version(b, fd, &st, &file_len, &r.merge_seconds, err);
+	if (!rc && fsync(fd) != 0)
+		rc = vg_err_set(err, VG_EIO, "cannot sync %s: %s", tmp, strerror(errno));
+	if (close(fd) != 0 && !rc)
+		rc = vg_err_set(err, VG_EIO, "cannot write %s: %s", tmp, strerror(errno));
+	if (!rc && b->crash_at == VG_REGBUILD_CRASH_BEFORE_RENAME) {
+		release(b);
+		return vg_err_set(err, VG_EIO, "simulated crash before rename (test hook)");
+	}
+	if (!rc && rename(tmp, final) != 0)
+		rc = vg_err_set(err, VG_EIO, "cannot rename %s to %s: %s", tmp, final,
+		                strerror(errno));
+	if (rc) {
+		unlink(tmp);
+		release(b);
+		return rc;
+	}
+	if (sync_dir(b->dir) != 0) {
+		rc = vg_err_set(err, VG_EIO, "cannot sync directory %s: %s", b->dir,
+		                strerror(errno));
+		unlink(final);
+		release(b);
+		return rc;
+	}
+	if (b->crash_at == VG_REGBUILD_CRASH_BEFORE_CURRENT) {
+		release(b);
+		return vg_err_set(err, VG_EIO, "simulated crash before CURRENT (test hook)");
+	}
+	bool renamed;
+	rc = write_current(b, name, &renamed, err);
+	if (rc) {
+		if (!renamed) /* CURRENT still names the previous version */
+			unlink(final);
+		release(b);
+		return rc;
+	}
+	prune(b);
+	r.published = true;
+	r.generation = b->gen;
+	memcpy(r.path, final, strlen(final) + 1); /* begin bounded the name to fit */
+	r.entries = st.entries;
+	for (int t = 0; t < VG_IDTAB__COUNT; t++)
+		r.table_entries[t] = st.table[t].entries;
+	r.file_len = file_len;
+	r.runs = (unsigned)b->nruns;
+	r.sort_seconds = b->sort_seconds;
+	r.seconds = now_s() - t0;
+	if (res)
+		*res = r;
+	release(b);
+	return 0;
+}

@@ -1,0 +1,134 @@
+/*
+ * sort.c: the builder's sort. Pseudonyms are PRF outputs, uniform over 64
+ * bits, so the builder already splits entries into 256 buckets per table by
+ * their top byte as they arrive (build.c); each bucket is small (about
+ * 1/1280 of the entries) and sorts in cache here.
+ *
+ * The sort of a bucket is a distribution sort made for uniform keys: one
+ * counting pass and one scatter on the next d bits, d chosen so that a slot
+ * holds 2 to 4 entries on average, then an insertion sort inside each slot
+ * (a few entries, already in order of their top bits). Three passes over
+ * the data instead of the seven of an LSD radix sort on 56 bits. Keys that
+ * are not uniform (tests, damaged input) only make slots uneven: a slot of
+ * more than 32 entries is sorted the same way on its remaining bits, and
+ * below 17 bits an LSD radix sort finishes, so the sort stays correct and
+ * O(n) a level for any keys.
+ */
+#include "registry/format.h"
+
+#include <stdlib.h>
+
+/* Insertion sort, for short arrays. */
+static void insertion(vgr_ent *a, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		vgr_ent e = a[i];
+		size_t j = i;
+		while (j > 0 && a[j - 1].key > e.key) {
+			a[j] = a[j - 1];
+			j--;
+		}
+		a[j] = e;
+	}
+}
+
+/* LSD radix sort on the low `bits` bits, 8 a pass; returns a or tmp. */
+static vgr_ent *lsd(vgr_ent *a, vgr_ent *tmp, size_t n, unsigned bits)
+{
+	unsigned passes = (bits + 7) / 8;
+	size_t cnt[8][256] = {{0}};
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = a[i].key;
+		for (unsigned d = 0; d < passes; d++)
+			cnt[d][(k >> (8 * d)) & 255]++;
+	}
+	vgr_ent *src = a, *dst = tmp;
+	uint64_t k0 = a[0].key;
+	for (unsigned d = 0; d < passes; d++) {
+		if (cnt[d][(k0 >> (8 * d)) & 255] == n)
+			continue; /* every key has this digit: nothing to do */
+		size_t off[256], sum = 0;
+		for (int v = 0; v < 256; v++) {
+			off[v] = sum;
+			sum += cnt[d][v];
+		}
+		unsigned shift = 8 * d;
+		for (size_t i = 0; i < n; i++) {
+			unsigned v = (unsigned)(src[i].key >> shift) & 255;
+			dst[off[v]++] = src[i];
+		}
+		vgr_ent *t = src;
+		src = dst;
+		dst = t;
+	}
+	return src;
+}
+
+/* floor(log2(n)) for n >= 1. */
+static unsigned ilog2(size_t n)
+{
+	unsigned l = 0;
+	while (n >>= 1)
+		l++;
+	return l;
+}
+
+vgr_ent *vgr_sort(vgr_ent *a, vgr_ent *tmp, size_t n, unsigned bits, uint32_t *counts)
+{
+	if (n < 48) {
+		insertion(a, n);
+		return a;
+	}
+	if (bits <= 16)
+		return lsd(a, tmp, n, bits);
+	unsigned d = ilog2(n) - 1;
+	if (d > VGR_SORT_BITS)
+		d = VGR_SORT_BITS;
+	if (d > bits)
+		d = bits;
+	unsigned shift = bits - d;
+	size_t slots = (size_t)1 << d;
+	uint64_t mask = slots - 1;
+	uint32_t *own = NULL;
+	if (!counts) /* a recursive call on uneven keys */
+		counts = own = vg_xmalloc((slots + 1) * sizeof(uint32_t));
+	memset(counts, 0, (slots + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < n; i++)
+		counts[((a[i].key >> shift) & mask) + 1]++;
+	for (size_t s = 1; s <= slots; s++)
+		counts[s] += counts[s - 1];
+	/* counts[s] is now the start of slot s; scatter, advancing counts[s] */
+	for (size_t i = 0; i < n; i++) {
+		size_t s = (size_t)((a[i].key >> shift) & mask);
+		tmp[counts[s]++] = a[i];
+	}
+	/* slot s is now [start, counts[s]), start = counts[s - 1] (0 for s = 0) */
+	size_t start = 0;
+	for (size_t s = 0; s < slots; s++) {
+		size_t end = counts[s], m = end - start;
+		if (m > 32) {
+			vgr_ent *r = vgr_sort(tmp + start, a + start, m, shift, NULL);
+			if (r != tmp + start)
+				memcpy(tmp + start, r, m * sizeof(vgr_ent));
+		} else if (m > 1) {
+			insertion(tmp + start, m);
+		}
+		start = end;
+	}
+	free(own);
+	return tmp;
+}
+
+size_t vgr_dedup(vgr_ent *a, size_t n)
+{
+	if (n == 0)
+		return 0;
+	size_t w = 0;
+	for (size_t i = 1; i < n; i++) {
+		if (a[i].key == a[w].key)
+			a[w].pay |= a[i].pay;
+		else
+			a[++w] = a[i];
+	}
+	return w + 1;
+}
