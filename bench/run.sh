@@ -53,7 +53,7 @@ echo
 echo "== identifiers: values normalized per second, one core"
 for k in email phone nir name dob address id; do
 	$PIN $B/bench/bench_ident $k $OUT/$k.txt
-	$PIN $B/bench/bench_ident $k $OUT/$k-messy.txt | sed 's/^\([a-z]*\) /\1(messy) /'
+	$PIN $B/bench/bench_ident $k $OUT/$k-messy.txt | sed 's/^\([a-z]*\) */\1-messy /'
 done
 echo "-- peer: libphonenumber alone, same clean phone values"
 $PIN $B/bench/bench_ident phone-lib $OUT/phone.txt
@@ -62,14 +62,23 @@ echo "reproduce: $PIN $B/bench/bench_ident KIND $OUT/KIND.txt  (after this scrip
 echo
 echo "== generator: vigie gen people per second, one thread"
 N=$((PEOPLE * 4))
-t0=$(date +%s.%N)
-$PIN $B/vigie gen --people $N --seed 7 --format csv -o /dev/null
-t1=$(date +%s.%N)
-python3 -c "import sys; n=$N; t=$t1-$t0; print(f'gen csv    {n:>10} people  {t:8.2f} s  {n/t:12.0f} people/s')"
-t0=$(date +%s.%N)
-$PIN $B/vigie gen --people $N --seed 7 --format csv --mess 2 -o /dev/null
-t1=$(date +%s.%N)
-python3 -c "import sys; n=$N; t=$t1-$t0; print(f'gen mess=2 {n:>10} people  {t:8.2f} s  {n/t:12.0f} people/s')"
+# wall time and CPU time (user + sys) of the child: on a loaded machine the
+# CPU figure is the fairer one
+timed() { # LABEL COMMAND...
+	python3 - "$N" "$@" <<'PY'
+import resource, subprocess, sys, time
+n, label, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+t0 = time.monotonic()
+subprocess.run(cmd, check=True)
+wall = time.monotonic() - t0
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = ru.ru_utime + ru.ru_stime
+print(f"{label:<11}{n:>10} people  {wall:7.2f} s wall  {n / wall:10.0f} people/s  "
+      f"{cpu:7.2f} s CPU  {n / cpu:10.0f} people/CPU-s")
+PY
+}
+timed "gen csv" $PIN $B/vigie gen --people $N --seed 7 --format csv -o /dev/null
+timed "gen mess=2" $PIN $B/vigie gen --people $N --seed 7 --format csv --mess 2 -o /dev/null
 echo "reproduce: time $PIN $B/vigie gen --people $N --seed 7 --format csv -o /dev/null"
 echo
 echo "targets: email >= 5 M/s, French phone >= 2 M/s, NIR >= 10 M/s, gen >= 250,000 people/s"

@@ -1,14 +1,14 @@
 #!/bin/sh
 # A short, deterministic fuzzing run of one libFuzzer target (fixed seed and
 # number of runs), starting from its seed corpus; new inputs go to a
-# temporary directory, never into the source tree. Fails when the target
+# temporary directory, never into the source tree; at most 30 s. Fails when the target
 # crashes, leaks or times out.
 # Usage: smoke.sh TARGET CORPUS RUNS
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/corpus"
-"$1" -seed=1 -runs="$3" -max_len=4096 -rss_limit_mb=2048 -timeout=10 \
+"$1" -seed=1 -runs="$3" -max_total_time=30 -max_len=4096 -rss_limit_mb=2048 -timeout=10 \
 	-artifact_prefix="$tmp/" "$tmp/corpus" "$2" >"$tmp/log" 2>&1
 status=$?
 if [ $status -ne 0 ]; then
