@@ -23,6 +23,9 @@ libjansson-dev
 libcurl4-openssl-dev
 libisal-dev
 libxxhash-dev
+libgmime-3.0-dev
+libpsl-dev
+libidn2-dev
 "
 
 missing=""
