@@ -1,0 +1,70 @@
+/*
+ * key.c: the name + date of birth key, shared by ingest and check.
+ *
+ * Leaks write names as "Prénom Nom", "NOM Prénom" or in two columns joined
+ * either way; sorting the words of the canonical name makes all of these one
+ * key. The words are at most VG_CANON_MAX / 2 (single-letter words and
+ * single spaces), so their boundaries fit a fixed array: no allocation, and
+ * an insertion sort, fast on the two to four words of a real name.
+ */
+#include "vigie/exposure.h"
+
+#include <string.h>
+
+#define MAX_WORDS (VG_CANON_MAX / 2 + 1)
+
+typedef struct word {
+	const char *s;
+	size_t n;
+} word;
+
+/* Bytewise order, a word before any longer word it starts. */
+static int word_cmp(const word *a, const word *b)
+{
+	size_t n = a->n < b->n ? a->n : b->n;
+	int c = memcmp(a->s, b->s, n);
+	if (c)
+		return c;
+	return (a->n > b->n) - (a->n < b->n);
+}
+
+/* The sorted-words name, '\0', the date, into out. */
+size_t vg_exposure_name_dob_key(const char *name, size_t name_len, const char *dob, size_t dob_len,
+                                char out[VG_EXPOSURE_KEY_MAX])
+{
+	word w[MAX_WORDS];
+	size_t nw = 0;
+
+	if (name_len == 0 || dob_len == 0 || name_len >= VG_CANON_MAX || dob_len > 10)
+		return 0;
+	for (size_t i = 0; i < name_len;) {
+		while (i < name_len && name[i] == ' ')
+			i++;
+		size_t start = i;
+		while (i < name_len && name[i] != ' ')
+			i++;
+		if (i > start && nw < MAX_WORDS)
+			w[nw++] = (word){name + start, i - start};
+	}
+	if (nw == 0)
+		return 0;
+	for (size_t i = 1; i < nw; i++) {
+		word x = w[i];
+		size_t j = i;
+		for (; j > 0 && word_cmp(&w[j - 1], &x) > 0; j--)
+			w[j] = w[j - 1];
+		w[j] = x;
+	}
+	size_t len = 0;
+	for (size_t i = 0; i < nw; i++) {
+		if (i)
+			out[len++] = ' ';
+		memcpy(out + len, w[i].s, w[i].n);
+		len += w[i].n;
+	}
+	out[len++] = '\0';
+	memcpy(out + len, dob, dob_len);
+	len += dob_len;
+	out[len] = '\0';
+	return len;
+}
