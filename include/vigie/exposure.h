@@ -183,4 +183,15 @@ json_t *vg_exposure_json(const vg_registry *r, const vg_exposure *e, vg_lang lan
 int vg_exposure_text(const vg_registry *r, const vg_exposure *e, vg_lang lang,
                      FILE *f) VG_MUST_CHECK;
 
+#include "vigie/report.h"
+
+/*
+ * Fills the registry half of a report input (sources, categories, totals,
+ * key id, version) from r's statistics. sources has room for
+ * VG_SOURCE_MAX entries and key_id for VG_REGKEY_ID_HEX + 1 bytes; both
+ * must outlive in.
+ */
+void vg_exposure_report_input(const vg_registry *r, vg_report_source *sources, char *key_id,
+                              vg_report_input *in);
+
 #endif

@@ -8,9 +8,15 @@
  * alone.
  */
 #include "cli/cli.h"
+#include "vigie/config.h"
+#include "vigie/exposure.h"
+#include "vigie/ingest.h"
+#include "vigie/report.h"
 #include "vigie/gen.h"
 
 #include <errno.h>
+#include <ftw.h>
+#include <jansson.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,15 +28,17 @@ static const char help_fr[] =
     "Usage : vigie demo [--dir RÉPERTOIRE] [--people N] [--seed S]\n"
     "\n"
     "Montre vigie sur une fuite synthétique, étape par étape : génère une fuite\n"
-    "réaliste de 100 000 personnes (trois fichiers CSV un peu désordonnés, comme les\n"
-    "vraies, et leur vérité terrain), puis décrit ce qu'elle contient : personnes,\n"
-    "lignes par source, fichiers, personnes exposées par catégorie de données,\n"
-    "quelques exemples, et le temps mis. Les données sont inventées.\n"
+    "réaliste de 100 000 personnes (trois fichiers CSV un peu désordonnés par\n"
+    "source, comme les vrais, et leur vérité terrain), décrit ce qu'elle contient,\n"
+    "l'intègre dans un registre des expositions (pseudonymes à clé), écrit le\n"
+    "projet de notification à la CNIL (article 33, en Markdown, HTML et JSON) et\n"
+    "vérifie une personne comme le ferait un conseiller. Les données sont inventées.\n"
     "\n"
     "Options :\n"
     "  --dir R         répertoire de la démo (par défaut ./vigie-demo ; créé au besoin).\n"
-    "                  Seuls les fichiers de la démo y sont écrits (leak-1.csv..\n"
-    "                  leak-3.csv, truth.jsonl) ; le reste n'est pas touché.\n"
+    "                  Seuls les fichiers de la démo y sont écrits (leak-*.csv,\n"
+    "                  truth.jsonl, rapport-cnil.*, registry/, refait à chaque\n"
+    "                  fois) ; le reste n'est pas touché.\n"
     "  -n, --people N  nombre de personnes (100000 par défaut)\n"
     "  -s, --seed S    graine (1 par défaut)\n"
     "  --lang fr|en    langue\n"
@@ -42,15 +50,17 @@ static const char help_en[] =
     "Usage: vigie demo [--dir DIRECTORY] [--people N] [--seed S]\n"
     "\n"
     "Shows vigie on a synthetic leak, step by step: generates a realistic leak of\n"
-    "100,000 people (three slightly messy CSV files, like real ones, and their\n"
-    "ground truth), then describes what it holds: people, rows per source, files,\n"
-    "people exposed per category of data, a few examples, and the time taken. The\n"
+    "100,000 people (three slightly messy CSV files per source, like real ones, and\n"
+    "their ground truth), describes what it holds, ingests it into an exposure\n"
+    "registry (keyed pseudonyms), writes the draft notification to the CNIL (art.\n"
+    "33, in Markdown, HTML and JSON) and checks one person as a helpdesk would. The\n"
     "data is made up.\n"
     "\n"
     "Options:\n"
     "  --dir D         the demo's directory (default ./vigie-demo; created if needed).\n"
-    "                  Only the demo's files are written there (leak-1.csv..\n"
-    "                  leak-3.csv, truth.jsonl); nothing else is touched.\n"
+    "                  Only the demo's files are written there (leak-*.csv,\n"
+    "                  truth.jsonl, rapport-cnil.*, registry/, rebuilt each time);\n"
+    "                  nothing else is touched.\n"
     "  -n, --people N  number of people (default 100000)\n"
     "  -s, --seed S    seed (default 1)\n"
     "  --lang fr|en    language\n"
@@ -68,6 +78,7 @@ typedef struct demo {
 	char truth[4096];
 	vg_gen_opts gen;
 	vg_gen_stats st;
+	char registry[4096];
 } demo;
 
 typedef struct demo_step {
@@ -155,6 +166,7 @@ static int step_generate(demo *d)
 	o->seed = d->seed;
 	o->mess = 1;
 	o->files = DEMO_FILES;
+	o->split_sources = true; /* one set of files per source, as extracted */
 	o->delimiter = ';';
 	o->output = d->leak_pattern;
 	o->truth = d->truth;
@@ -274,10 +286,210 @@ static int step_describe(demo *d)
 	return EXIT_OK;
 }
 
-/* The demo, in order. Later versions add ingest, report and serve here. */
+
+/* Removes the demo's own registry directory (a fresh story every run). */
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Step 3: the leaked files into the exposure registry (keyed pseudonyms). */
+static int step_ingest(demo *d)
+{
+	char a[32], b[32], c[32];
+	snprintf(d->registry, sizeof(d->registry), "%s/registry", d->dir);
+	if (nftw(d->registry, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0 && errno != ENOENT)
+		return cli_fail("demo", EXIT_DATA, L("impossible de vider '%s' : %s",
+		                                     "cannot empty '%s': %s"),
+		                d->registry, strerror(errno));
+	static char names[2 * DEMO_FILES][4096];
+	const char *files[2 * DEMO_FILES];
+	size_t n = 0;
+	for (unsigned f = 0; f < d->st.nfiles && n < 2 * DEMO_FILES; f++)
+		if (vg_gen_file_name(&d->gen, f, names[n], sizeof(names[n])) >= 0) {
+			files[n] = names[n];
+			n++;
+		}
+	vg_ingest_opts o;
+	vg_ingest_opts_init(&o);
+	o.dir = d->registry;
+	o.lang = cli_lang;
+	static vg_ingest_summary sum;
+	vg_err err;
+	int rc = vg_ingest_run(&o, files, n, &sum, &err);
+	if (rc != 0) {
+		vg_ingest_summary_release(&sum);
+		return cli_fail("demo", EXIT_DATA, "%s", err.msg);
+	}
+	const vg_ingest_counts *t = &sum.total;
+	printf(L("  %s lignes lues = %s acceptées + %s rejetées, en %s s (%s lignes/s)\n",
+	         "  %s rows read = %s accepted + %s rejected, in %s s (%s rows/s)\n"),
+	       num(t->rows_read, a, sizeof(a)), num(t->rows_accepted, b, sizeof(b)),
+	       num(t->rows_rejected, c, sizeof(c)), secs(sum.seconds, c + 16, 16),
+	       num(sum.seconds > 0 ? (uint64_t)((double)t->rows_read / sum.seconds) : 0, a + 16,
+	           16));
+	printf(L("  identifiants enregistrés (pseudonymes à clé, jamais en clair) :\n",
+	         "  identifiers recorded (keyed pseudonyms, never in clear):\n"));
+	for (unsigned k = 0; k < VG_IDTAB__COUNT; k++)
+		printf("    %-10s %12s\n", vg_idtab_name((vg_idtab)k),
+		       num(sum.result.table_entries[k], a, sizeof(a)));
+	printf(L("  registre : %s (clé : %s/registry.key, 0600)\n",
+	         "  registry: %s (key: %s/registry.key, 0600)\n"),
+	       d->registry, d->registry);
+	if (sum.rejects_written)
+		printf(L("  lignes rejetées et leur raison : %s (données en clair : à relire puis "
+		         "supprimer)\n",
+		         "  rejected rows and why: %s (clear data: review, then delete)\n"),
+		       sum.rejects_path);
+	vg_ingest_summary_release(&sum);
+	return EXIT_OK;
+}
+
+/* The demo's report configuration: the France Travail timeline of 2024. */
+static const char demo_config[] =
+    "[organisation]\n"
+    "name = France Travail (démonstration vigie)\n"
+    "address = 1 avenue du Docteur Gley, 75020 Paris\n"
+    "[dpo]\n"
+    "name = Délégué à la protection des données\n"
+    "email = dpo@example.org\n"
+    "[breach]\n"
+    "nature = Des comptes de conseillers de Cap Emploi ont été détournés et utilisés "
+    "pour extraire les dossiers des demandeurs d'emploi.\n"
+    "discovery = Volume anormal d'extractions repéré dans les journaux d'accès.\n"
+    "intrusion_start = 2024-02-06\n"
+    "intrusion_end = 2024-03-05\n"
+    "awareness = 2024-03-05 18:00\n"
+    "notification = 2024-03-08 10:00\n"
+    "measures_taken = Comptes de conseillers compromis désactivés\n"
+    "measures_proposed = Authentification à deux facteurs pour les conseillers partenaires\n"
+    "[sources]\n"
+    "special_category = Cap Emploi\n";
+
+/* Step 4: the art. 33 notification draft, in three formats. */
+static int step_report(demo *d)
+{
+	vg_registry *reg = NULL;
+	vg_regkey *key = NULL;
+	vg_err err;
+	if (vg_exposure_open(d->registry, NULL, false, &reg, &key, &err) != 0)
+		return cli_fail("demo", EXIT_DATA, "%s", err.msg);
+	static vg_report_source sources[VG_SOURCE_MAX];
+	static char key_id[VG_REGKEY_ID_HEX + 1];
+	vg_report_input in;
+	memset(&in, 0, sizeof(in));
+	vg_exposure_report_input(reg, sources, key_id, &in);
+	int64_t t = (int64_t)time(NULL);
+	in.generated_at = vg_report_time_paris(t);
+	vg_config cfg;
+	vg_config_init(&cfg, cli_lang);
+	int rc = vg_config_parse(&cfg, "demo.conf", demo_config, sizeof(demo_config) - 1, &err);
+	if (rc == 0)
+		rc = vg_report_from_config(&cfg, t, &in, &err);
+	static const struct {
+		vg_report_format fmt;
+		const char *ext;
+	} outs[] = {{VG_REPORT_MARKDOWN, "md"}, {VG_REPORT_HTML, "html"}, {VG_REPORT_JSON, "json"}};
+	for (size_t i = 0; rc == 0 && i < sizeof(outs) / sizeof(outs[0]); i++) {
+		char path[4200];
+		snprintf(path, sizeof(path), "%s/rapport-cnil.%s", d->dir, outs[i].ext);
+		FILE *f = fopen(path, "w");
+		if (!f) {
+			rc = vg_err_set(&err, VG_EIO, "%s: %s", path, strerror(errno));
+			break;
+		}
+		rc = vg_report_print(&in, outs[i].fmt, cli_lang, f, &err);
+		if (fclose(f) != 0 && rc == 0)
+			rc = vg_err_set(&err, VG_EIO, "%s: %s", path, strerror(errno));
+		if (rc == 0)
+			printf("  %s\n", path);
+	}
+	if (rc == 0) {
+		char a[32], b[32];
+		vg_report_deadline dl = vg_report_deadline_of(&in);
+		printf(L("  %s personnes exposées (environ), %s lignes ; données sensibles (art. 9) : "
+		         "%s\n",
+		         "  %s people exposed (approximately), %s rows; special-category data (art. "
+		         "9): %s\n"),
+		       num(in.totals.people, a, sizeof(a)), num(in.totals.rows_accepted, b, sizeof(b)),
+		       vg_report_special(&in) ? L("oui (Cap Emploi)", "yes (Cap Emploi)")
+		                              : L("non", "no"));
+		printf(L("  notification %s h après la prise de connaissance : %s\n",
+		         "  notified %s h after awareness: %s\n"),
+		       num((uint64_t)(dl.elapsed / 3600), a, sizeof(a)),
+		       !dl.within ? L("hors délai (72 h)", "late (72 h)")
+		               : L("dans le délai de 72 h", "within the 72-hour deadline"));
+	}
+	vg_config_release(&cfg);
+	vg_registry_close(reg);
+	if (rc != 0)
+		return cli_fail("demo", EXIT_DATA, "%s", err.msg);
+	return EXIT_OK;
+}
+
+/* Step 5: what to try: a real check on one generated person, and the commands. */
+static int step_try(demo *d)
+{
+	json_error_t jerr;
+	FILE *f = fopen(d->truth, "r");
+	if (!f)
+		return cli_fail("demo", EXIT_DATA, "%s: %s", d->truth, strerror(errno));
+	json_t *person = NULL;
+	char line[65536];
+	while (!person && fgets(line, sizeof(line), f)) {
+		json_t *o = json_loads(line, 0, &jerr);
+		const char *type = json_string_value(json_object_get(o, "type"));
+		if (type && !strcmp(type, "person") && json_string_value(json_object_get(o, "email")))
+			person = o;
+		else
+			json_decref(o);
+	}
+	fclose(f);
+	if (!person)
+		return cli_fail("demo", EXIT_DATA, L("%s : aucune personne", "%s: no person"),
+		                d->truth);
+	const char *email = json_string_value(json_object_get(person, "email"));
+	const char *phone = json_string_value(json_object_get(person, "phone"));
+	const char *nir = json_string_value(json_object_get(person, "nir"));
+	vg_registry *reg = NULL;
+	vg_regkey *key = NULL;
+	vg_err err;
+	vg_exposure e;
+	int rc = vg_exposure_open(d->registry, NULL, true, &reg, &key, &err);
+	if (rc == 0 && vg_exposure_check(reg, VG_IDTAB_EMAIL, email, strlen(email), NULL, 0, &e) == 0) {
+		printf("  $ vigie check --registry %s --email %s\n", d->registry, email);
+		fflush(stdout);
+		(void)!vg_exposure_text(reg, &e, cli_lang, stdout);
+	}
+	if (rc == 0) {
+		printf(L("\n  À essayer aussi :\n", "\n  Also try:\n"));
+		if (phone)
+			printf("    vigie check --registry %s --phone %s\n", d->registry, phone);
+		if (nir)
+			printf("    vigie check --registry %s --nir %s --json\n", d->registry, nir);
+		printf("    vigie check --registry %s --email personne@example.org\n", d->registry);
+		printf("    vigie registry info --registry %s\n", d->registry);
+	}
+	json_decref(person);
+	vg_registry_close(reg);
+	vg_regkey_free(key);
+	if (rc != 0)
+		return cli_fail("demo", EXIT_DATA, "%s", err.msg);
+	return EXIT_OK;
+}
+
+/* The demo, in order. Later versions add notify and serve here. */
 static const demo_step steps[] = {
     {"génération de la fuite", "generating the leak", step_generate},
     {"ce que contient la fuite", "what the leak holds", step_describe},
+    {"intégration dans le registre des expositions", "ingesting into the exposure registry",
+     step_ingest},
+    {"notification à la CNIL (article 33 du RGPD)", "notifying the CNIL (GDPR article 33)",
+     step_report},
+    {"vérifier une personne", "checking a person", step_try},
 };
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
 
@@ -364,8 +576,8 @@ static int run(int argc, char **argv)
 const vg_cmd cmd_demo = {
     .name = "demo",
     .run = run,
-    .summary_fr = "démonstration sur une fuite synthétique (génère puis décrit)",
-    .summary_en = "demonstration on a synthetic leak (generates, then describes)",
+    .summary_fr = "démonstration sur une fuite synthétique (génère, intègre, notifie, vérifie)",
+    .summary_en = "demonstration on a synthetic leak (generates, ingests, reports, checks)",
     .help_fr = help_fr,
     .help_en = help_en,
 };

@@ -18,6 +18,7 @@
 #include "internal.h"
 
 #include "vigie/email.h"
+#include "vigie/name.h"
 #include "vigie/phone.h"
 
 #include <stdio.h>
@@ -774,11 +775,14 @@ static int special_sources(vg_config *cfg, vg_report_input *in, vg_lang lang, vg
 		while (z > a && (z[-1] == ' ' || z[-1] == '\t'))
 			z--;
 		if (z > a) {
+			/* names compare folded: "cap_emploi" names "Cap Emploi" */
 			bool found = false;
+			char want[128], have[128];
+			long wn = vg_text_fold(a, (size_t)(z - a), want, sizeof(want));
 			for (size_t i = 0; i < in->n_sources; i++) {
 				const char *name = in->sources[i].name;
-				if (name && strlen(name) == (size_t)(z - a) &&
-				    !strncasecmp(name, a, (size_t)(z - a))) {
+				long hn = name ? vg_text_fold(name, strlen(name), have, sizeof(have)) : -1;
+				if (wn > 0 && hn == wn && !memcmp(want, have, (size_t)wn)) {
 					in->sources[i].special_category = true;
 					found = true;
 				}

@@ -2,19 +2,22 @@ vigie demo: a synthetic leak, generated then described, step by step. Timings
 vary from run to run; everything else is fixed by the seed.
 
   $ mkdir d && echo mine > d/keep.txt
-  $ vigie demo --people 1000 --dir d
+  $ vigie demo --people 1000 --dir d > out.txt; sed -n '1,/^Étape 5/p' out.txt
   vigie demo : une fuite synthétique de 1 000 personnes, dans d
   
-  Étape 1/2 : génération de la fuite
-    1 000 personnes, 1 045 lignes, en [0-9]+,[0-9] s \([0-9 ]+ personnes/s\) (re)
+  Étape 1/5 : génération de la fuite
+  \ \ 1\ 000\ personnes,\ 1\ 045\ lignes,\ en\ [0-9]+,[0-9]\ s\ \([0-9 ]+\ (personnes|lignes)/s\) (re)
     France Travail : 992 lignes ; Cap Emploi : 53 lignes ; 19 personnes dans les deux
     fichiers :
-      d/leak-1.csv  356 lignes, 71 196 octets
-      d/leak-2.csv  362 lignes, 72 195 octets
-      d/leak-3.csv  327 lignes, 65 393 octets
+      d/leak-france-travail-1.csv  336 lignes, 67 240 octets
+      d/leak-france-travail-2.csv  341 lignes, 68 147 octets
+      d/leak-france-travail-3.csv  315 lignes, 63 014 octets
+      d/leak-cap-emploi-1.csv  20 lignes, 4 127 octets
+      d/leak-cap-emploi-2.csv  21 lignes, 4 240 octets
+      d/leak-cap-emploi-3.csv  12 lignes, 2 571 octets
       d/truth.jsonl  la vérité terrain (une ligne JSON par personne)
   
-  Étape 2/2 : ce que contient la fuite
+  Étape 2/5 : ce que contient la fuite
     personnes exposées, par catégorie de données (lignes intactes) :
       nom                                   997
       NIR                                   973
@@ -39,15 +42,57 @@ vary from run to run; everything else is fixed by the seed.
         malika.martin12@yahoo.fr, 0682109572, 14 boulevard Carnot 01710 THOIRY
         France Travail + Cap Emploi, identifiant 6352362U, inscription du 31/05/2009 au 29/10/2009 (cessation)
   
-  Terminé en [0-9]+,[0-9] s\. (re)
+  Étape 3/5 : intégration dans le registre des expositions
+  \ \ 1\ 045\ lignes\ lues\ =\ 1\ 042\ acceptées\ \+\ 3\ rejetées,\ en\ [0-9]+,[0-9]\ s\ \([0-9 ]+\ (personnes|lignes)/s\) (re)
+    identifiants enregistrés (pseudonymes à clé, jamais en clair) :
+      email               980
+      phone               983
+      nir                 973
+      ft_id               984
+      name_dob          1 149
+    registre : d/registry (clé : d/registry/registry.key, 0600)
+    lignes rejetées et leur raison : d/registry/rejects/[0-9]{8}T[0-9]{6}Z\.tsv \(données en clair : à relire puis supprimer\) (re)
+  
+  Étape 4/5 : notification à la CNIL (article 33 du RGPD)
+    d/rapport-cnil.md
+    d/rapport-cnil.html
+    d/rapport-cnil.json
+    984 personnes exposées (environ), 1 042 lignes ; données sensibles (art. 9) : oui (Cap Emploi)
+    notification 64 h après la prise de connaissance : dans le délai de 72 h
+  
+  Étape 5/5 : vérifier une personne
+  $ grep -c 'Résultat : EXPOSÉ' out.txt
+  1
+  $ grep -A3 'À essayer aussi' out.txt | head -2
+    À essayer aussi :
+      vigie check --registry d/registry --phone +33297693039
+
+The commands it suggests work, and the registry it built verifies:
+
+  $ vigie check --registry d/registry --email michelgarcia1@hotmail.fr --json | python3 -c 'import json,sys; o=json.load(sys.stdin); print(o["exposed"], o["sources"])'
+  True ['France Travail']
+  $ vigie check --registry d/registry --email personne@example.org > /dev/null
+  [1]
+  $ vigie registry verify --registry d/registry > /dev/null
+  $ grep -c '<svg' d/rapport-cnil.html
+  1
+  $ python3 -c 'import json; print(json.load(open("d/rapport-cnil.json"))["special_category"] is not None)'
+  True
 
 The demo writes its own files and leaves the rest alone:
 
   $ ls d
   keep.txt
-  leak-1.csv
-  leak-2.csv
-  leak-3.csv
+  leak-cap-emploi-1.csv
+  leak-cap-emploi-2.csv
+  leak-cap-emploi-3.csv
+  leak-france-travail-1.csv
+  leak-france-travail-2.csv
+  leak-france-travail-3.csv
+  rapport-cnil.html
+  rapport-cnil.json
+  rapport-cnil.md
+  registry
   truth.jsonl
   $ cat d/keep.txt
   mine
@@ -56,29 +101,26 @@ The demo writes its own files and leaves the rest alone:
 
 Running it again overwrites its files with the same bytes:
 
-  $ md5sum d/leak-2.csv > sum && vigie demo --people 1000 --dir d > /dev/null && md5sum -c sum
-  d/leak-2.csv: OK
+  $ md5sum d/leak-france-travail-2.csv > sum && vigie demo --people 1000 --dir d > /dev/null && md5sum -c sum
+  d/leak-france-travail-2.csv: OK
 
 In English:
 
   $ vigie --lang en demo --people 500 --dir e | head -5
   vigie demo: a synthetic leak of 500 people, in e
   
-  Step 1/2: generating the leak
+  Step 1/5: generating the leak
     500 people, 526 rows, in [0-9]+\.[0-9] s \([0-9,]+ people/s\) (re)
     France Travail: 491 rows; Cap Emploi: 35 rows; 12 people in both
   $ vigie demo --lang en --people 500 --dir e | grep -c '^Step'
-  2
+  5
 
 By default, 100,000 people in ./vigie-demo:
 
   $ vigie demo > out.txt && sed -n 4p out.txt
     100 000 personnes, 103 546 lignes, en [0-9]+,[0-9] s \([0-9 ]+ personnes/s\) (re)
-  $ ls vigie-demo
-  leak-1.csv
-  leak-2.csv
-  leak-3.csv
-  truth.jsonl
+  $ ls vigie-demo | grep -c leak-
+  6
 
 Errors:
 
@@ -100,6 +142,6 @@ Errors:
   [2]
   $ vigie --lang en demo --people 10 --dir d/keep.txt | tail -1
   vigie demo: cannot create directory 'd/keep.txt': Not a directory
-  Step 1/2: generating the leak
+  Step 1/5: generating the leak
   $ vigie demo --help | head -1
   Usage : vigie demo [--dir RÉPERTOIRE] [--people N] [--seed S]
