@@ -48,6 +48,10 @@ const vg_cmd *cli_find(const char *name);
 
 extern const vg_cmd cmd_normalize;
 extern const vg_cmd cmd_gen;
+extern const vg_cmd cmd_ingest;
+extern const vg_cmd cmd_check;
+extern const vg_cmd cmd_report;
+extern const vg_cmd cmd_registry;
 extern const vg_cmd cmd_demo;
 extern const vg_cmd cmd_scan;
 extern const vg_cmd cmd_watch;

@@ -15,6 +15,10 @@
 static const vg_cmd *const commands[] = {
 	&cmd_normalize,
 	&cmd_gen,
+	&cmd_ingest,
+	&cmd_check,
+	&cmd_report,
+	&cmd_registry,
 	&cmd_demo,
 	&cmd_scan,
 	&cmd_watch,
