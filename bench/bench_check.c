@@ -65,11 +65,13 @@ typedef struct backend {
 	void *ctx;
 } backend;
 
+#if defined(VG_HAVE_SQLITE) || defined(VG_HAVE_LIBPQ)
 /* The columns of the peers' table `leak` (vigie gen's header), by table. */
 static const char *const column[VG_IDTAB__COUNT] = {
     [VG_IDTAB_EMAIL] = "email",         [VG_IDTAB_PHONE] = "telephone", [VG_IDTAB_NIR] = "nir",
     [VG_IDTAB_FTID] = "identifiant_ft", [VG_IDTAB_NAME_DOB] = NULL,
 };
+#endif
 
 /* Monotonic time in nanoseconds. */
 static uint64_t now_ns(void)
@@ -190,8 +192,10 @@ static int read_expect(const char *path, lookup *q, size_t n)
 		if (*p != '0' && *p != '1')
 			continue;
 		if (i == n) {
-			i++;
-			break;
+			fprintf(stderr, "bench_check: %s: more answers than the %zu lookups\n",
+			        path, n);
+			free(buf);
+			return -1;
 		}
 		q[i++].expect = *p - '0';
 		while (p[1] && p[1] != '\n')
@@ -418,33 +422,34 @@ int main(int argc, char **argv)
 	char *buf = slurp(path, &len);
 	if (!buf)
 		return 3;
-	lookup *q;
+	int rc = 3;
+	lookup *q = NULL;
+	vg_regkey *key = NULL;
+	vg_registry *reg = NULL;
+	backend be = {kind, NULL, NULL};
+#ifdef VG_HAVE_SQLITE
+	sqlite_ctx sq = {0};
+#endif
+#ifdef VG_HAVE_LIBPQ
+	pg_ctx pg = {0};
+#endif
 	long nq = parse_lookups(buf, len, &q);
 	if (nq < 0)
-		return 3;
+		goto done;
 	if (nq == 0) {
 		fprintf(stderr, "bench_check: %s: no lookups\n", path);
-		return 3;
+		goto done;
 	}
 	size_t n = (size_t)nq;
 	if (expect && read_expect(expect, q, n) != 0)
-		return 3;
+		goto done;
 
-	backend be = {kind, NULL, NULL};
-	vg_regkey *key = NULL;
-	vg_registry *reg = NULL;
-#ifdef VG_HAVE_SQLITE
-	sqlite_ctx sq;
-#endif
-#ifdef VG_HAVE_LIBPQ
-	pg_ctx pg;
-#endif
 	if (strcmp(kind, "vigie") == 0) {
 		vg_err err = {0};
 		if (vg_regkey_resolve(target, NULL, false, &key, NULL, 0, &err) != 0 ||
 		    vg_registry_open_dir(target, key, 0, &reg, &err) != 0) {
 			fprintf(stderr, "bench_check: %s: %s\n", target, err.msg);
-			return 3;
+			goto done;
 		}
 		vg_registry_info info;
 		vg_registry_get_info(reg, &info);
@@ -456,40 +461,40 @@ int main(int argc, char **argv)
 #ifdef VG_HAVE_SQLITE
 	} else if (strcmp(kind, "sqlite") == 0) {
 		if (sqlite_open(target, &sq) != 0)
-			return 3;
+			goto done;
 		be.check = sqlite_check;
 		be.ctx = &sq;
 #endif
 #ifdef VG_HAVE_LIBPQ
 	} else if (strcmp(kind, "pg") == 0) {
 		if (pg_open(target, &pg) != 0)
-			return 3;
+			goto done;
 		be.check = pg_check;
 		be.ctx = &pg;
 #endif
 	} else {
 		fprintf(stderr, "bench_check: backend %s unknown or not compiled in\n", kind);
-		return 2;
+		rc = 2;
+		goto done;
 	}
 
 	uint64_t *ns = vg_xmalloc(n * sizeof(*ns));
 	for (int p = 1; p <= passes; p++)
 		run_pass(&be, p, q, n, ns);
 	free(ns);
+	rc = 0;
 
-	if (reg) {
-		vg_registry_close(reg);
-		vg_regkey_free(key);
-	}
+done:
+	vg_registry_close(reg);
+	vg_regkey_free(key);
 #ifdef VG_HAVE_SQLITE
-	if (be.check == sqlite_check)
-		sqlite_close(&sq);
+	sqlite_close(&sq);
 #endif
 #ifdef VG_HAVE_LIBPQ
-	if (be.check == pg_check)
+	if (pg.conn)
 		PQfinish(pg.conn);
 #endif
 	free(q);
 	free(buf);
-	return 0;
+	return rc;
 }

@@ -57,12 +57,12 @@ if [ ! -x /usr/bin/time ]; then
 	exit 2
 fi
 
-if [ -f $B/build.ninja ]; then
-	meson setup --reconfigure $B >/dev/null
+if [ -f "$B/build.ninja" ]; then
+	meson setup --reconfigure "$B" >/dev/null
 else
-	meson setup $B --buildtype=release -Dtests=false >/dev/null
+	meson setup "$B" --buildtype=release -Dtests=false >/dev/null
 fi
-ninja -C $B vigie bench/bench_check >/dev/null
+ninja -C "$B" vigie bench/bench_check >/dev/null
 VIGIE=$ROOT/$B/vigie
 CHECK=$ROOT/$B/bench/bench_check
 printf 'email\tx\n' >"/tmp/vigie-peers-probe.$$"
@@ -159,11 +159,11 @@ timed() { # NAME COMMAND...
 
 # Keeps bench_check's last pass (caches warm) as NAME_* results.
 keep_result() { # NAME FILE
-	grep '^result ' "$2" | tail -1 | tr ' ' '\n' | grep = |
+	grep '^result ' "$2" | tail -1 | tr ' ' '\n' | grep '=' |
 		sed "s/^/$1_/" >>"$R"
 }
 
-echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(sqlite3 --version | cut -d' ' -f1) SQLite, $($PGBIN/postgres --version)"
+echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(sqlite3 --version | cut -d' ' -f1) SQLite, $("$PGBIN/postgres" --version)"
 put people "$PEOPLE"
 
 echo "== 1. inputs in $W"
@@ -296,17 +296,17 @@ PY
 echo
 echo "== 2. vigie"
 REG=$W/registry
-timed vigie_load $VIGIE ingest --registry "$REG" --quiet "$X"
+timed vigie_load "$VIGIE" ingest --registry "$REG" --quiet "$X"
 put vigie_index_s 0
 put vigie_index_cpu_s 0
 put vigie_index_rss_kb 0
-$PIN $CHECK --expect "$W/lookups.expect" vigie "$REG" "$W/lookups.tsv" | tee "$W/check.vigie"
+$PIN "$CHECK" --expect "$W/lookups.expect" vigie "$REG" "$W/lookups.tsv" | tee "$W/check.vigie"
 sed -n 's/^info backend=vigie bytes=\([0-9]*\) entries=\([0-9]*\).*/vigie_bytes=\1\
 vigie_identifiers=\2/p' "$W/check.vigie" >>"$R"
 keep_result vigie "$W/check.vigie"
 cold_calls vigie vigie "$VIGIE" check --registry "$REG"
 batch vigie 'sum(json.loads(l)["exposed"] for l in lines)' \
-	$VIGIE check --registry "$REG" --batch "$W/lookups.tsv"
+	"$VIGIE" check --registry "$REG" --batch "$W/lookups.tsv"
 
 echo
 echo "== 3. SQLite"
@@ -333,7 +333,7 @@ timed sqlite_index sqlite3 "$DB" ".read $W/sqlite.index"
 put sqlite_loaded_rows "$(sqlite3 "$DB" 'SELECT count(*) FROM leak')"
 put sqlite_bytes "$(wc -c <"$DB")"
 put sqlite_index_bytes "$(sqlite3 "$DB" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'leak\_%' ESCAPE '\'")"
-$PIN $CHECK --expect "$W/lookups.expect" sqlite "$DB" "$W/lookups.tsv" | tee "$W/check.sqlite"
+$PIN "$CHECK" --expect "$W/lookups.expect" sqlite "$DB" "$W/lookups.tsv" | tee "$W/check.sqlite"
 keep_result sqlite "$W/check.sqlite"
 cold_calls sqlite sqlite sqlite3 -readonly "$DB"
 batch sqlite 'sum(1 for l in lines if l.strip()) if len(lines) == int(n) else -1' sqlite3 -readonly "$DB" ".read $W/lookups.sqlite.sql"
@@ -361,7 +361,7 @@ timed pg_index $PSQL -c "CREATE INDEX leak_email ON leak(email)" \
 put pg_loaded_rows "$($PSQL -At -c 'SELECT count(*) FROM leak')"
 put pg_bytes "$($PSQL -At -c "SELECT pg_total_relation_size('leak')")"
 put pg_index_bytes "$($PSQL -At -c "SELECT pg_indexes_size('leak')")"
-$PIN $CHECK --expect "$W/lookups.expect" pg "host=$PGSOCK port=$PGPORT user=postgres dbname=postgres" \
+$PIN "$CHECK" --expect "$W/lookups.expect" pg "host=$PGSOCK port=$PGPORT user=postgres dbname=postgres" \
 	"$W/lookups.tsv" | tee "$W/check.pg"
 keep_result pg "$W/check.pg"
 cold_calls pg psql $PSQL -At -c
