@@ -8,9 +8,11 @@ set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/corpus"
-"$1" -seed=1 -runs="$3" -max_total_time=30 -max_len=4096 -rss_limit_mb=2048 -timeout=10 \
+"$1" -seed=1 -error_exitcode=1 -runs="$3" -max_total_time=30 -max_len=4096 -rss_limit_mb=2048 -timeout=10 \
 	-artifact_prefix="$tmp/" "$tmp/corpus" "$2" >"$tmp/log" 2>&1
 status=$?
+# libFuzzer exits 77 on a crash by default, which meson reads as "skipped"
+[ $status -eq 77 ] && status=1
 if [ $status -ne 0 ]; then
 	cat "$tmp/log"
 	for f in "$tmp"/crash-* "$tmp"/leak-* "$tmp"/timeout-* "$tmp"/oom-*; do

@@ -11,7 +11,8 @@ skipped = Counter()
 with open(sys.argv[1], encoding="utf-8") as f:
     for line in f:
         t = json.loads(line)
-        suite = (t.get("suite") or ["?"])[0].split(":")[-1]
+        # "vigie:unit / core": the suite is between ':' and ' / '
+        suite = t["name"].split(" / ")[0].split(":")[-1] if " / " in t["name"] else "?"
         if t["result"] in ("OK", "EXPECTEDFAIL"):
             passed[suite] += 1
         elif t["result"] == "SKIP":
