@@ -481,7 +481,7 @@ static const vg_reason *jskip(vg_alog_parser *p, const char *s, size_t n, size_t
 	}
 	if (c == '-' || (c >= '0' && c <= '9')) {
 		vg_alog_str tok;
-		bool integer;
+		bool integer = false;
 		const vg_reason *r = jnumber(s, n, &i, &tok, &integer);
 		*pi = i;
 		return r;
@@ -576,7 +576,7 @@ static const vg_reason *parse_json(vg_alog_parser *p, const char *s, size_t n, v
 			r = jstring(p, s, n, &i, &ev->f[f]);
 			int_field[f] = false;
 		} else if (f >= 0 && (c == '-' || (c >= '0' && c <= '9'))) {
-			bool integer;
+			bool integer = false;
 			r = jnumber(s, n, &i, &ev->f[f], &integer);
 			int_field[f] = integer;
 			if (!integer && f == VG_ALOG_RESULTS && !r)
