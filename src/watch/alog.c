@@ -826,7 +826,7 @@ int vg_alog_parse_time(const char *s, size_t n, int32_t default_offset, int64_t 
 		*had_offset = false;
 		return 0;
 	}
-	int y, mo, d, h, mi, se = 0;
+	int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
 	if (digits(s, n, &i, 4, &y) || i >= n || s[i++] != '-' || digits(s, n, &i, 2, &mo) ||
 	    i >= n || s[i++] != '-' || digits(s, n, &i, 2, &d))
 		return VG_EINVAL;
@@ -863,7 +863,7 @@ int vg_alog_parse_time(const char *s, size_t n, int32_t default_offset, int64_t 
 			o = 0;
 			i++;
 		} else if (s[i] == '+' || s[i] == '-') {
-			int sign = s[i] == '-' ? -1 : 1, oh, om = 0;
+			int sign = s[i] == '-' ? -1 : 1, oh = 0, om = 0;
 			i++;
 			if (digits(s, n, &i, 2, &oh))
 				return VG_EINVAL;
