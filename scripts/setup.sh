@@ -26,6 +26,10 @@ libxxhash-dev
 libgmime-3.0-dev
 libpsl-dev
 libidn2-dev
+libmicrohttpd-dev
+libzxcvbn-dev
+nettle-dev
+chromium
 "
 
 missing=""

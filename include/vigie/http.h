@@ -1,0 +1,93 @@
+/*
+ * vigie/http.h: the service's requests and responses, independent of the
+ * HTTP library.
+ *
+ * `vigie serve` (src/serve/) reads requests with libmicrohttpd, turns each
+ * into a vg_http_req and hands it to a handler; every handler (operator API,
+ * public check, password ranges, scan, static assets) is a plain function
+ * from a vg_http_req to a vg_http_resp, so it is unit-tested without a
+ * socket. The server then sends the response with the security headers
+ * every response carries (docs/api.md).
+ *
+ * Ownership: a request's strings belong to the server and live for the
+ * handler call. A response owns its body (vg_http_resp_release() frees it)
+ * unless body_static is set; header names and values are copied.
+ */
+#ifndef VIGIE_HTTP_H
+#define VIGIE_HTTP_H
+
+#include "vigie/core.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VG_HTTP_MAX_HEADERS 16 /* extra response headers */
+
+typedef struct vg_http_req {
+	const char *method;          /* "GET", "POST", ... */
+	const char *path;            /* decoded path, no query: "/range/ABCDE" */
+	const char *query;           /* raw query string without '?', or NULL */
+	const char *body;            /* request body (NOT NUL-terminated), or NULL */
+	size_t body_len;
+	const char *client;          /* client address as text: "127.0.0.1" */
+	const char *authorization;   /* Authorization header, or NULL */
+	const char *content_type;    /* Content-Type header, or NULL */
+	const char *accept_language; /* Accept-Language header, or NULL */
+	const char *if_none_match;   /* If-None-Match header, or NULL */
+	const char *add_padding;     /* Add-Padding header, or NULL */
+	vg_lang lang;                /* ?lang=, else Accept-Language, else fr */
+	uint64_t now_ms;             /* request time, ms since the epoch (UTC) */
+} vg_http_req;
+
+typedef struct vg_http_header {
+	char *name;
+	char *value;
+} vg_http_header;
+
+typedef struct vg_http_resp {
+	int status;               /* 200, 400, ... */
+	const char *content_type; /* static string, e.g. "application/json" */
+	char *body;               /* owned unless body_static */
+	size_t body_len;
+	bool body_static;
+	vg_http_header headers[VG_HTTP_MAX_HEADERS];
+	size_t nheaders;
+	/* What the access log may say of this request besides method, route,
+	 * status and time: a static string, never an identifier (e.g. "exposed",
+	 * "not-exposed", "bad-token"). NULL for nothing. */
+	const char *log_note;
+} vg_http_resp;
+
+void vg_http_resp_init(vg_http_resp *r);
+void vg_http_resp_release(vg_http_resp *r);
+
+/* Adds a header (copied). Returns 0, or VG_ETOOBIG when full. */
+int vg_http_header_add(vg_http_resp *r, const char *name, const char *value);
+
+/* Sets body to a copy of s[0..n). */
+void vg_http_set_body(vg_http_resp *r, int status, const char *content_type, const char *s,
+                      size_t n);
+
+/* Sets body to the compact dump of j (not stolen), "application/json". */
+void vg_http_set_json(vg_http_resp *r, int status, const json_t *j);
+
+/*
+ * The error every handler returns for a bad request: status, and the body
+ * {"error": {"code": code, "message": message in req->lang}}. code is a
+ * stable ASCII word ("bad-json", "too-large", "unauthorized", "rate-limited",
+ * "not-found", ...) that clients switch on.
+ */
+void vg_http_error(vg_http_resp *r, int status, const char *code, const char *message);
+
+/* Value of query parameter name in q (not decoded beyond %XX and '+'),
+ * into out (size outsz, NUL-terminated). Returns the length, or -1 when
+ * absent or too long. */
+int vg_http_query_get(const char *q, const char *name, char *out, size_t outsz);
+
+/* Parses a JSON request body: NULL and a 400 "bad-json" error in r when
+ * body is not one JSON object of at most max bytes. */
+json_t *vg_http_json_body(const vg_http_req *req, size_t max, vg_http_resp *r);
+
+#endif
