@@ -354,6 +354,14 @@
 		b.setAttribute('aria-busy', busy ? 'true' : 'false');
 	}
 
+	/* French typography for texts from the server: a non-breaking space
+	 * before ? : ! ; » and after «, so a line never starts with a colon. */
+	function typo(s, l) {
+		if (l !== 'fr' || typeof s !== 'string')
+			return s;
+		return s.replace(/ ([?:!;\u00bb])/g, '\u00a0$1').replace(/\u00ab /g, '\u00ab\u00a0');
+	}
+
 	function formatNumber(n) {
 		try {
 			return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB').format(n);
@@ -467,7 +475,7 @@
 			}
 			var msg;
 			if (errCode(r) === 'invalid-identifier')
-				msg = t('check.invalid', r.data.error.message || '');
+				msg = t('check.invalid', typo(r.data.error.message || '', lang));
 			else
 				msg = genericError(r);
 			showError('check-error', msg, input);
@@ -603,9 +611,9 @@
 				var li = el('li');
 				if (a.code)
 					li.setAttribute('data-code', a.code);
-				li.appendChild(el('span', 't', a.title || ''));
+				li.appendChild(el('span', 't', typo(a.title || '', check.resultLang)));
 				if (a.text)
-					li.appendChild(el('span', null, a.text));
+					li.appendChild(el('span', null, typo(a.text, check.resultLang)));
 				ol.appendChild(li);
 			});
 			root.appendChild(ol);
@@ -866,7 +874,7 @@
 			li.appendChild(el('span', 'icon', down ? '\u2714\uFE0E' : '!')).setAttribute('aria-hidden', 'true');
 			var body = el('span');
 			body.appendChild(el('span', 'visually-hidden', t(down ? 'scan.down' : 'scan.up') + ' '));
-			body.appendChild(document.createTextNode(r.message || r.code || ''));
+			body.appendChild(document.createTextNode(typo(r.message || r.code || '', scan.resultLang)));
 			if (r.detail)
 				body.appendChild(el('span', 'detail', r.detail));
 			li.appendChild(body);
