@@ -501,4 +501,8 @@ server.listen(opt.port, '127.0.0.1', () => {
 	console.log('mock: listening on http://127.0.0.1:' + a.port + '/');
 });
 for (const sig of ['SIGTERM', 'SIGINT'])
-	process.on(sig, () => server.close(() => process.exit(0)));
+	process.on(sig, () => {
+		server.close(() => process.exit(0));
+		server.closeIdleConnections();
+		setTimeout(() => process.exit(0), 1000).unref(); /* a slow client does not hold us */
+	});
