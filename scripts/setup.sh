@@ -31,6 +31,10 @@ libzxcvbn-dev
 nettle-dev
 chromium
 "
+# The browser tests (tests/web) need Node.js 18+ and npm; a machine that has
+# them already (e.g. from NodeSource, whose nodejs bundles npm) keeps its own.
+command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 
 missing=""
 for p in $PACKAGES; do
