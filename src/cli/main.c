@@ -22,6 +22,7 @@ static const vg_cmd *const commands[] = {
 	&cmd_demo,
 	&cmd_scan,
 	&cmd_watch,
+	&cmd_attest,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
