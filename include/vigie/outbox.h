@@ -83,9 +83,11 @@ int vg_outbox_send(vg_outbox *ob, const vg_outbox_msg *m) VG_MUST_CHECK;
 /* Waits until every message queued so far is written or sent. */
 void vg_outbox_flush(vg_outbox *ob);
 
-/* Counters since open. */
+/* Counters since open: queued by vg_outbox_send(); then each message is
+ * relayed (SMTP), or spooled (written to DIR, also after a relay failure,
+ * counted in relay_failed), or failed (neither); dropped: queue full. */
 typedef struct vg_outbox_stats {
-	uint64_t queued, spooled, relayed, failed, dropped;
+	uint64_t queued, spooled, relayed, relay_failed, failed, dropped;
 } vg_outbox_stats;
 void vg_outbox_get_stats(vg_outbox *ob, vg_outbox_stats *out);
 

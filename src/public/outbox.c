@@ -105,9 +105,11 @@ static size_t seq_len(unsigned char c)
 static void encode_words(sb *b, const char *s, size_t col)
 {
 	static const char pre[] = "=?UTF-8?Q?", post[] = "?=";
+	/* the first word shares its line with the header name: lines of
+	 * encoded words stay within 76 characters (RFC 2047 section 2) */
+	size_t limit = col < 40 ? 76 - col : 36;
 	size_t w = sizeof(pre) - 1;
 	sb_str(b, pre);
-	(void)col;
 	for (size_t i = 0; s[i];) {
 		unsigned char c = (unsigned char)s[i];
 		size_t l = seq_len(c);
@@ -129,11 +131,12 @@ static void encode_words(sb *b, const char *s, size_t col)
 			else
 				el += (size_t)snprintf(enc + el, sizeof(enc) - el, "=%02X", d);
 		}
-		if (w + el + 2 > 75) {
+		if (w + el + 2 > limit) {
 			sb_str(b, post);
 			sb_str(b, "\r\n ");
 			sb_str(b, pre);
 			w = sizeof(pre) - 1;
+			limit = 75;
 		}
 		sb_add(b, enc, el);
 		w += el;
@@ -185,7 +188,8 @@ static void quoted_printable(sb *b, const char *text)
 		sb_add(b, enc, el);
 		col += el;
 	}
-	sb_str(b, "\r\n");
+	if (col)
+		sb_str(b, "\r\n");
 }
 
 /* "Tue, 15 Jan 2026 10:00:00 +0000", whatever the locale. */
@@ -216,11 +220,12 @@ static void mailbox(sb *b, const char *name, const char *addr)
 					sb_str(b, "\\");
 				sb_add(b, p, 1);
 			}
-			sb_str(b, "\"");
+			sb_str(b, "\" <");
 		} else {
 			encode_words(b, name, 6);
+			/* folding white space before the address keeps the line short */
+			sb_str(b, "\r\n <");
 		}
-		sb_str(b, " <");
 		sb_str(b, addr);
 		sb_str(b, ">");
 	} else {
@@ -529,6 +534,8 @@ static void deliver(vg_outbox *ob, qmsg *q)
 		}
 	}
 	pthread_mutex_lock(&ob->mu);
+	if (ob->smtp_url && !relayed && q->kind == VG_OUTBOX_EMAIL)
+		ob->st.relay_failed++;
 	if (relayed)
 		ob->st.relayed++;
 	else if (rc == 0)
