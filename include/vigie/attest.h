@@ -114,6 +114,7 @@ int vg_attest_pubkey_parse(const char *s, size_t n, uint8_t pk[VG_ATTEST_PK_BYTE
  *          jean.dupont@exemple.fr -> j***@e***.fr
  *   phone  French numbers (+33 and 9 digits): +33 6 ** ** ** 12; others:
  *          the country code, stars, the last two digits: +44 ******** 12.
+ * Control characters of a malformed input come out as '?'.
  * Returns the length written to out (NUL-terminated).
  */
 size_t vg_attest_mask(vg_idtab t, const char *canon, size_t n, char out[VG_ATTEST_MASK_MAX]);

@@ -277,6 +277,9 @@ size_t vg_attest_mask(vg_idtab t, const char *canon, size_t n, char out[VG_ATTES
 		size_t l_ = (l);                                                   \
 		if (o + l_ < VG_ATTEST_MASK_MAX) {                                 \
 			memcpy(out + o, (p), l_);                                  \
+			for (size_t k_ = o; k_ < o + l_; k_++)                     \
+				if ((unsigned char)out[k_] < 0x20 || out[k_] == 0x7f) \
+					out[k_] = '?';                             \
 			o += l_;                                                   \
 		}                                                                  \
 	} while (0)
