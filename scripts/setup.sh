@@ -30,6 +30,7 @@ libmicrohttpd-dev
 libzxcvbn-dev
 nettle-dev
 chromium
+openssl
 "
 
 missing=""
