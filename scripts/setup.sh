@@ -30,6 +30,7 @@ libmicrohttpd-dev
 libzxcvbn-dev
 nettle-dev
 chromium
+openssl
 "
 # The browser tests (tests/web) need Node.js 18+ and npm; a machine that has
 # them already (e.g. from NodeSource, whose nodejs bundles npm) keeps its own.

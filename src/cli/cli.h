@@ -56,5 +56,6 @@ extern const vg_cmd cmd_demo;
 extern const vg_cmd cmd_scan;
 extern const vg_cmd cmd_watch;
 extern const vg_cmd cmd_password;
+extern const vg_cmd cmd_attest;
 
 #endif

@@ -23,6 +23,7 @@ static const vg_cmd *const commands[] = {
 	&cmd_scan,
 	&cmd_watch,
 	&cmd_password,
+	&cmd_attest,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
