@@ -89,12 +89,12 @@ def hms(s):
     h, m, sec = s // 3600, s % 3600 // 60, s % 60
     return f"{h} h {m:02d} min {sec:02d} s" if h else f"{m} min {sec:02d} s"
 
-print(f"  {'scenario':9} {'incident':>8}  {'account':10} {'delay':>16}  {'target':>8}")
+print(f"  {'scenario':9} {'incident':>8}  {'account':10} {'delay':>16}  {'target':>16}")
 by = {}
 for i in e["incidents"]:
     d, t = i["delay_s"], i["target_s"]
     print(f"  {i['scenario']:9} {i['id']:>8}  {i['account'] or '*':10} {hms(d):>16}  "
-          f"{hms(t):>8}  {'OK' if i['met'] else 'MISSED' if d is None else 'LATE'}")
+          f"{hms(t):>16}  {'OK' if i['met'] else 'MISSED' if d is None else 'LATE'}")
     by.setdefault(i["scenario"], []).append(i)
 worst = {}
 for sc, l in by.items():

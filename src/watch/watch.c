@@ -1060,15 +1060,21 @@ static void on_network(vg_watch *w, acct_t *a, const vg_alog_event *ev, bool fin
 		a->held_nets[held] = net;
 		a->held_level[held] = level;
 	}
-	if (find_on && a->active_days >= 2) {
-		float pts = level == 2 ? 8.0f : level == 1 ? 5.0f : 1.5f;
-		rule_state *r = &a->r[VG_RULE_NEW_NETWORK];
-		if (!live(r, t) || pts >= r->points) {
-			/* the label and level first: find() may raise the alert */
-			vg_watch_network(src->s, src->len, a->net_label, sizeof(a->net_label));
-			r->level = level;
+	/* every network is new to a new account: only one the organisation
+	 * does not know counts then, and only for credential stuffing */
+	bool established = a->active_days >= 2;
+	if (find_on && (established || level > 0)) {
+		if (established) {
+			float pts = level == 2 ? 8.0f : level == 1 ? 5.0f : 1.5f;
+			rule_state *r = &a->r[VG_RULE_NEW_NETWORK];
+			if (!live(r, t) || pts >= r->points) {
+				/* the label and level first: find() may raise the alert */
+				vg_watch_network(src->s, src->len, a->net_label,
+				                 sizeof(a->net_label));
+				r->level = level;
+			}
+			find(w, a, VG_RULE_NEW_NETWORK, pts, t, 0, 0);
 		}
-		find(w, a, VG_RULE_NEW_NETWORK, pts, t, 0, 0);
 		if (w->stuff_until >= t) {
 			find(w, a, VG_RULE_STUFFING, 10, t, 0, 0);
 		} else if (ev->action == VG_ACT_LOGIN) {

@@ -611,6 +611,16 @@ static void test_stuffing(void **state)
 	vg_watch_stats st;
 	vg_watch_stats_get(w, &st);
 	assert_int_equal(st.accounts, 6);
+	/* during the burst, an account never seen before: from the agency's
+	 * network it is a new hire, from a network unknown to the organisation
+	 * it is one more account the botnet got into */
+	ev_at(w, t + 120, "hire1", "10.0.1.77", "login", NULL, 0);
+	assert_int_equal(c.n, 1);
+	ev_at(w, t + 130, "hire2", "77.200.2.3", "login", NULL, 0);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.account, "hire2");
+	assert_true(has_rule(&c.last, VG_RULE_STUFFING));
+	assert_false(has_rule(&c.last, VG_RULE_NEW_NETWORK));
 	vg_watch_free(w);
 }
 
