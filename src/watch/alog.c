@@ -481,7 +481,7 @@ static const vg_reason *jskip(vg_alog_parser *p, const char *s, size_t n, size_t
 	}
 	if (c == '-' || (c >= '0' && c <= '9')) {
 		vg_alog_str tok;
-		bool integer = false;
+		bool integer;
 		const vg_reason *r = jnumber(s, n, &i, &tok, &integer);
 		*pi = i;
 		return r;
