@@ -39,6 +39,11 @@ typedef struct vg_http_req {
 	const char *add_padding;     /* Add-Padding header, or NULL */
 	vg_lang lang;                /* ?lang=, else Accept-Language, else fr */
 	uint64_t now_ms;             /* request time, ms since the epoch (UTC) */
+	/* The live registry and its key for this request (the server holds a
+	 * reference for the call; a SIGHUP reload swaps them for later
+	 * requests only). NULL when the server runs without a registry. */
+	struct vg_registry *registry;
+	struct vg_regkey *key;
 } vg_http_req;
 
 typedef struct vg_http_header {
@@ -58,7 +63,15 @@ typedef struct vg_http_resp {
 	 * status and time: a static string, never an identifier (e.g. "exposed",
 	 * "not-exposed", "bad-token"). NULL for nothing. */
 	const char *log_note;
+	/* Do not send the response before this time (ms since the epoch); 0
+	 * for now. The public check sets it so that every answer takes the
+	 * same time, whatever the registry holds; the server waits without
+	 * holding a worker thread when it can. */
+	uint64_t not_before_ms;
 } vg_http_resp;
+
+/* A route's handler: ctx is what the route was registered with. */
+typedef void (*vg_http_handler)(void *ctx, const vg_http_req *req, vg_http_resp *resp);
 
 void vg_http_resp_init(vg_http_resp *r);
 void vg_http_resp_release(vg_http_resp *r);
