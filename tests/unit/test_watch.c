@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -835,6 +836,73 @@ static void test_replay_eval(void **state)
 	free(truth);
 }
 
+/* ---- following a growing file ---- */
+
+static void append(const char *path, const char *mode, const char *text)
+{
+	FILE *f = fopen(path, mode);
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The next line, as a string ("" at the end). */
+static const char *next_line(vg_alog_reader *r, char *buf, size_t n)
+{
+	vg_alog_line l;
+	int rc = vg_alog_reader_next(r, &l);
+	assert_true(rc >= 0);
+	if (rc == 0) {
+		r->eof = false; /* resume following */
+		r->idle = 0;
+		return "";
+	}
+	snprintf(buf, n, "%.*s", (int)l.len, l.s);
+	return buf;
+}
+
+static void test_follow(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/vigie-test-follow-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64], old[80], buf[64];
+	snprintf(path, sizeof(path), "%s/log", dir);
+	snprintf(old, sizeof(old), "%s/log.1", dir);
+	append(path, "w", "a\nb\n");
+	vg_alog_reader r;
+	assert_int_equal(vg_alog_reader_open(&r, path, true, NULL), 0);
+	r.poll_ms = 1;
+	r.idle_limit = 3;
+	assert_string_equal(next_line(&r, buf, sizeof(buf)), "a");
+	assert_string_equal(next_line(&r, buf, sizeof(buf)), "b");
+	assert_string_equal(next_line(&r, buf, sizeof(buf)), "");
+	/* the file grows */
+	append(path, "a", "c\n");
+	assert_string_equal(next_line(&r, buf, sizeof(buf)), "c");
+	assert_string_equal(next_line(&r, buf, sizeof(buf)), "");
+	/* rotation: the file is renamed, a new one takes its place */
+	assert_int_equal(rename(path, old), 0);
+	append(path, "w", "d\n");
+	assert_string_equal(next_line(&r, buf, sizeof(buf)), "d");
+	assert_string_equal(next_line(&r, buf, sizeof(buf)), "");
+	/* truncation: read again from the start */
+	append(path, "w", "");
+	assert_string_equal(next_line(&r, buf, sizeof(buf)), "");
+	append(path, "a", "e\n");
+	assert_string_equal(next_line(&r, buf, sizeof(buf)), "e");
+	assert_int_equal(r.lineno, 5);
+	/* a stop request ends following */
+	volatile sig_atomic_t stop = 1;
+	r.stop = &stop;
+	r.idle_limit = 0;
+	assert_string_equal(next_line(&r, buf, sizeof(buf)), "");
+	vg_alog_reader_close(&r);
+	unlink(path);
+	unlink(old);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -854,6 +922,7 @@ int main(void)
 	    cmocka_unit_test(test_gen_determinism_and_labels),
 	    cmocka_unit_test(test_gen_args),
 	    cmocka_unit_test(test_replay_eval),
+	    cmocka_unit_test(test_follow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
