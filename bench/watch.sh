@@ -57,7 +57,7 @@ for S in $SEEDS; do
 	LOG=$OUT/watch-$S.jsonl
 	TRUTH=$OUT/watch-$S.truth.jsonl
 	EVAL=$OUT/watch-$S.eval.json
-	GEN="$V watch gen --advisors $ADV --days $DAYS --seed $S -o $LOG --truth $TRUTH"
+	GEN="$V gen --access-log --advisors $ADV --days $DAYS --seed $S -o $LOG --truth $TRUTH"
 	RUN="$V --lang en watch --replay --quiet --json $LOG --truth $TRUTH"
 	echo
 	echo "== seed $S: $ADV advisors, $DAYS days"

@@ -187,7 +187,7 @@ void vg_watch_sink_free(vg_watch_sink *s);
 typedef struct vg_watch_eval vg_watch_eval;
 
 /*
- * Loads a truth file as `vigie watch gen --truth` writes it: incident lines
+ * Loads a truth file as `vigie gen --access-log --truth` writes it: incident lines
  * {"type":"incident","id","scenario","account"|null,"start","end"} and a
  * summary line with "benign_account_days". NULL with err set on error.
  */
