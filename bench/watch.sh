@@ -129,6 +129,30 @@ PY
 		echo "  replay speed, best of 3: $best events/s (target >= 1000000)"
 		echo "  reproduce: $PIN $SPEED"
 		[ "$best" -ge 1000000 ] || ok=0
+		# memory grows with accounts, not events: the peak resident size of a
+		# replay of the first week against the whole history (same accounts)
+		python3 - "$V" "$LOG" "$DAYS" <<'PY'
+import json, subprocess, sys
+v, log, days = sys.argv[1], sys.argv[2], int(sys.argv[3])
+n = sum(1 for _ in open(log, "rb"))
+# each run in its own child, so ru_maxrss is that run's peak
+res = []
+for lines in (max(1, n * 7 // days), n):
+    out = subprocess.run([sys.executable, "-c", f"""
+import json, resource, subprocess, sys
+p = subprocess.run(["sh", "-c", {json.dumps(f"head -n {lines} {log} | {v} watch --replay --quiet --json -")}],
+                   capture_output=True, text=True)
+r = json.loads(p.stdout)
+print(r["events"], r["accounts"], r["memory_bytes"],
+      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""], capture_output=True, text=True, check=True).stdout.split()
+    res.append([int(x) for x in out])
+for (ev, acc, mem, rss), what in zip(res, ("first week", "whole history")):
+    print(f"  memory, {what}: {ev} events, {acc} accounts, engine {mem / 1e6:.1f} MB, "
+          f"peak resident {rss / 1e3:.1f} MB")
+print(f"  memory grows x{res[1][3] / res[0][3]:.2f} for x{res[1][0] / res[0][0]:.1f} events "
+      f"(x{res[1][1] / res[0][1]:.2f} accounts)")
+PY
 	fi
 	[ "${KEEP:-0}" = 1 ] || rm -f "$LOG"
 done

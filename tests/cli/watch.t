@@ -137,6 +137,36 @@ Usage errors:
   vigie watch : 0 événements, .* (re)
   [3]
 
+A webhook receives each alert and update as a JSON POST (here a small
+server on a port the system picks):
+
+  $ cat > hook.py <<'EOF'
+  > import http.server
+  > class H(http.server.BaseHTTPRequestHandler):
+  >     def do_POST(self):
+  >         body = self.rfile.read(int(self.headers["Content-Length"]))
+  >         with open("hook.out", "ab") as f:
+  >             f.write(self.headers["Content-Type"].encode() + b" " + body + b"\n")
+  >         self.send_response(200)
+  >         self.end_headers()
+  >     def log_message(self, *a):
+  >         pass
+  > s = http.server.HTTPServer(("127.0.0.1", 0), H)
+  > with open("port.tmp", "w") as f:
+  >     f.write(str(s.server_port))
+  > __import__("os").rename("port.tmp", "port")
+  > s.serve_forever()
+  > EOF
+  $ python3 hook.py & pid=$!
+  > for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done
+  > vigie watch -q --webhook http://127.0.0.1:$(cat port)/alerts s.jsonl 2>/dev/null; echo "exit $?"
+  > kill $pid
+  > wc -l < hook.out; grep -c '^application/json {"type":"alert"' hook.out; grep -c '"type":"update"' hook.out
+  exit 1
+  11
+  2
+  9
+
 A webhook that does not answer is counted, not fatal (alerts still printed):
 
   $ vigie --lang en watch -q --webhook http://127.0.0.1:9/x s.jsonl 2>&1 | tail -1
