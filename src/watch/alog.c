@@ -1097,7 +1097,9 @@ int vg_alog_reader_next(vg_alog_reader *r, vg_alog_line *out)
 			r->skipping = true;
 			return 1;
 		} else if (r->eof) {
-			if (!avail)
+			/* following: a line without its newline is still being
+			 * written; it waits (and is left when following stops) */
+			if (!avail || r->follow)
 				return 0;
 			out->s = p;
 			out->len = avail;

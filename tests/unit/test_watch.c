@@ -891,7 +891,12 @@ static void test_follow(void **state)
 	assert_string_equal(next_line(&r, buf, sizeof(buf)), "");
 	append(path, "a", "e\n");
 	assert_string_equal(next_line(&r, buf, sizeof(buf)), "e");
-	assert_int_equal(r.lineno, 5);
+	/* a line being written waits for its end */
+	append(path, "a", "{\"f");
+	assert_string_equal(next_line(&r, buf, sizeof(buf)), "");
+	append(path, "a", "g\"}\n");
+	assert_string_equal(next_line(&r, buf, sizeof(buf)), "{\"fg\"}");
+	assert_int_equal(r.lineno, 6);
 	/* a stop request ends following */
 	volatile sig_atomic_t stop = 1;
 	r.stop = &stop;
