@@ -5,9 +5,13 @@
  * line with a reason; an event has its required fields, slices inside the
  * line or the scratch buffer, and a timestamp that formats and parses back.
  * JSON lines are also given to jansson: a line the parser accepts must be
- * a JSON object for jansson too.
+ * a JSON object for jansson too. The events then go through a detection
+ * engine (vigie/watch.h) without warm-up, whose alerts are written out in
+ * both languages and as JSON: arbitrary events, times out of order or
+ * decades apart, must neither crash it nor break its accounts.
  */
 #include "vigie/alog.h"
+#include "vigie/watch.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -16,6 +20,23 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static vg_alog_parser parser;
+
+/* Every alert is written out; an account alert names an account. */
+static void on_alert(void *ctx, const vg_watch_alert *a)
+{
+	char buf[2048];
+	(void)ctx;
+	if (a->kind != VG_WATCH_STUFFING && !a->account[0])
+		__builtin_trap();
+	if (a->nfindings > VG_RULE__COUNT)
+		__builtin_trap();
+	vg_watch_alert_text(a, VG_LANG_FR, buf, sizeof(buf));
+	vg_watch_alert_text(a, VG_LANG_EN, buf, sizeof(buf));
+	json_t *j = vg_watch_alert_json(a, VG_LANG_EN);
+	if (!json_is_object(j))
+		__builtin_trap();
+	json_decref(j);
+}
 
 static int inside(const vg_alog_str *v, const char *line, size_t n)
 {
@@ -40,6 +61,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (vg_alog_parse(&parser, h, strlen(h), &ev, &why) != VG_ALOG_SKIP)
 			__builtin_trap();
 	}
+	vg_watch_opts wo;
+	vg_watch_defaults(&wo);
+	wo.warmup = 0;
+	wo.max_accounts = 64;
+	wo.on_alert = on_alert;
+	vg_watch *w = vg_watch_new(&wo);
+	uint64_t events = 0;
 	const char *p = (const char *)data + 1, *end = (const char *)data + size;
 	while (p <= end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -71,6 +99,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					__builtin_trap();
 				json_decref(j);
 			}
+			vg_watch_event(w, &ev);
+			events++;
 		} else if (rc != VG_ALOG_SKIP) {
 			if (!why || !why->code || !why->fr || !why->en)
 				__builtin_trap();
@@ -80,5 +110,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		p = nl + 1;
 	}
+	vg_watch_stats st;
+	vg_watch_stats_get(w, &st);
+	if (st.events != events || st.accounts > 64 || st.account_days > events)
+		__builtin_trap();
+	vg_watch_free(w);
 	return 0;
 }

@@ -187,7 +187,8 @@ typedef struct vg_alog_line {
  * end: the reader waits for more, reopens the path when it is replaced
  * (rotation) or truncated, and returns 0 only when *r->stop becomes true
  * or after idle_limit polls without data (both set by the caller after
- * opening). 0, or VG_ENOTFOUND / VG_EIO.
+ * opening); a last line without its newline is still being written and is
+ * not handed out. 0, or VG_ENOTFOUND / VG_EIO.
  */
 int vg_alog_reader_open(vg_alog_reader *r, const char *path, bool follow,
                         vg_err *err) VG_MUST_CHECK;

@@ -9,20 +9,24 @@
  * Per account (docs/watch.md gives the numbers):
  *   - distinct people read in the current hour: a 2048-bit linear-counting
  *     sketch (exact in practice below a hundred, a few percent above);
- *   - people never read before by the account ("new" people): a two-
- *     generation Bloom filter of 2 x 4096 bits;
- *   - baselines: exponentially weighted mean and variance of distinct and
- *     of new people per active hour, a CUSUM of new people per hour, the
- *     days of activity in each of the 168 hours of the week, up to 8
- *     networks (/24, /48) and 4 user agents;
+ *   - people never read before by the account: a two-generation Bloom
+ *     filter of 2 x 8192 bits;
+ *   - baselines: exponentially weighted mean and variance of distinct
+ *     people per active hour; the account's share of "orphan" reads (people
+ *     never read before and not found by a search) with its decayed counts,
+ *     the tests on it (a mixture sequential probability ratio test within
+ *     the day, a CUSUM across days); the days of activity in each of the
+ *     168 hours of the week, up to 8 networks (/24, /48), 4 user agents;
  *   - the findings of each rule in the last 24 hours, and while an
  *     incident is pending or open a 1024-register HyperLogLog of the people
  *     read since it began.
- * Per peer group: account-days active in each hour of the week, mean and
- * spread of distinct people per account-hour. Organisation-wide: the
- * networks and user agents seen (bounded tables), failed logins per minute.
+ * Per peer group (role + agency), and per role across agencies:
+ * account-days active in each hour of the week, mean and spread of distinct
+ * people per account-hour, the recent share of orphan reads. Organisation-
+ * wide: the networks and user agents seen (bounded tables), failed logins
+ * per minute.
  *
- * Memory is about 2.3 KiB per account and 1.4 KiB per peer group: it grows
+ * Memory is about 3.4 KiB per account and 0.7 KiB per peer group: it grows
  * with the number of accounts, never with the number of events, and no
  * allocation happens per event (tables grow by doubling when accounts
  * appear; an incident's sketch is allocated when it opens). Failed logins
@@ -50,7 +54,7 @@
 typedef enum vg_watch_rule {
 	VG_RULE_RATE = 0,    /* distinct people per hour above the ceiling */
 	VG_RULE_PEER,        /* far above the peer group's hourly reading */
-	VG_RULE_BASELINE,    /* new people per hour persistently above the account's usual */
+	VG_RULE_BASELINE,    /* people never read before, not found by a search: above the usual */
 	VG_RULE_OFF_HOURS,   /* reading outside the account's and its peers' hours */
 	VG_RULE_NEW_NETWORK, /* a network new to the account, to the organisation, or hostile */
 	VG_RULE_NEW_UA,      /* a user agent new to the account or the organisation */
@@ -72,7 +76,7 @@ typedef struct vg_watch_opts {
 	unsigned export_rows; /* rows of a large export (default 500) */
 	unsigned readall_min; /* results of a search for "read them all" (default 10) */
 	double threshold;     /* risk score of an alert (default 10) */
-	double cusum_h;       /* CUSUM decision threshold, in spreads (default 9) */
+	double novelty_h;     /* decision threshold of the novelty test, in nats (default 12) */
 	int64_t warmup;       /* seconds of learning before any finding (default 86400) */
 	size_t max_accounts;  /* most accounts tracked (default 1000000); others are counted */
 	void (*on_alert)(void *ctx, const struct vg_watch_alert *a);
@@ -88,7 +92,8 @@ typedef struct vg_watch_finding {
 	float points;
 	int64_t first, last;   /* UTC */
 	uint64_t value, limit; /* what was seen, against what limit */
-	uint32_t slot;         /* off_hours: hour of the week (0 = Monday 0 h) */
+	uint32_t slot;         /* off_hours: hour of the week (0 = Monday 0 h); baseline: */
+	                       /* 0 within the day, 1 over several days */
 	uint8_t level;         /* new_network and new_ua: 0 account, 1 organisation, 2 hostile */
 	char detail[48];       /* new_network: the network */
 } vg_watch_finding;
@@ -182,7 +187,7 @@ void vg_watch_sink_free(vg_watch_sink *s);
 typedef struct vg_watch_eval vg_watch_eval;
 
 /*
- * Loads a truth file as `vigie watch gen --truth` writes it: incident lines
+ * Loads a truth file as `vigie gen --access-log --truth` writes it: incident lines
  * {"type":"incident","id","scenario","account"|null,"start","end"} and a
  * summary line with "benign_account_days". NULL with err set on error.
  */

@@ -45,6 +45,10 @@ int cli_print_help(const vg_cmd *cmd);
 int cli_bad_option(const char *cmd, int optopt_c, char **argv, int optind_v);
 /* The table entry for a command name, or NULL. */
 const vg_cmd *cli_find(const char *name);
+/* `vigie gen --access-log` and its alias `vigie watch gen` (cmd_gen.c):
+ * argv holds the generator's options only; cmd names the command in
+ * messages. Returns an exit code. */
+int cli_gen_access_log(const char *cmd, int argc, char **argv);
 
 extern const vg_cmd cmd_normalize;
 extern const vg_cmd cmd_gen;

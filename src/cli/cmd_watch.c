@@ -1,13 +1,13 @@
 /*
  * cmd_watch.c: `vigie watch`, bulk extraction in access logs as it
- * happens, and `vigie watch gen`, the synthetic access logs. Parsing,
+ * happens (`vigie watch gen` is an alias of `vigie gen --access-log`,
+ * cmd_gen.c). Parsing,
  * detection, alert texts, sinks and the replay evaluation live in libvigie
  * (vigie/alog.h, vigie/watch.h, vigie/alog_gen.h); this file reads the
  * options, the lines, and prints.
  */
 #include "cli/cli.h"
 #include "vigie/alog.h"
-#include "vigie/alog_gen.h"
 #include "vigie/watch.h"
 
 #include <getopt.h>
@@ -23,7 +23,7 @@ static const char help_fr[] =
     "Usage : vigie watch [OPTIONS] [FICHIER...]\n"
     "        vigie watch --follow FICHIER\n"
     "        vigie watch --replay FICHIER [--truth VÉRITÉ]\n"
-    "        vigie watch gen [OPTIONS DU GÉNÉRATEUR]\n"
+    "        vigie watch gen [OPTIONS] (= vigie gen --access-log [OPTIONS])\n"
     "\n"
     "Repère l'extraction massive de données personnelles dans les journaux d'accès\n"
     "d'un système de dossiers (JSONL ou CSV : horodatage, compte, rôle, agence,\n"
@@ -59,11 +59,11 @@ static const char help_fr[] =
     "  --replay             évalue tout un historique ; avec --truth, le délai de\n"
     "                       détection de chaque alerte et incident, et le taux de\n"
     "                       fausses alertes pour 10 000 jours-compte\n"
-    "  --truth F            vérité terrain écrite par vigie watch gen --truth\n"
+    "  --truth F            vérité terrain écrite par vigie gen --access-log --truth\n"
     "  --json               le bilan (et l'évaluation) en JSON sur la sortie standard\n"
     "  --lang fr|en         langue des messages et des alertes\n"
     "\n"
-    "Générateur de journaux synthétiques avec vérité terrain : vigie watch gen --help.\n"
+    "Journaux synthétiques avec vérité terrain : vigie gen --access-log --help.\n"
     "\n"
     "Codes de sortie : 0 aucune alerte ; 1 au moins une alerte (avec --replay --truth :\n"
     "un objectif manqué) ; 2 erreur d'usage ; 3 fichier illisible ou en-tête CSV sans\n"
@@ -73,7 +73,7 @@ static const char help_en[] =
     "Usage: vigie watch [OPTIONS] [FILE...]\n"
     "       vigie watch --follow FILE\n"
     "       vigie watch --replay FILE [--truth TRUTH]\n"
-    "       vigie watch gen [GENERATOR OPTIONS]\n"
+    "       vigie watch gen [OPTIONS] (= vigie gen --access-log [OPTIONS])\n"
     "\n"
     "Catches bulk extraction of personal data in the access logs of a records\n"
     "system (JSONL or CSV: timestamp, account, role, agency, source address, user\n"
@@ -108,11 +108,11 @@ static const char help_en[] =
     "  --replay             evaluate a whole history; with --truth, the detection\n"
     "                       delay of each alert and incident, and false alerts per\n"
     "                       10,000 account-days\n"
-    "  --truth F            ground truth written by vigie watch gen --truth\n"
+    "  --truth F            ground truth written by vigie gen --access-log --truth\n"
     "  --json               the summary (and evaluation) as JSON on standard output\n"
     "  --lang fr|en         language of messages and alerts\n"
     "\n"
-    "Synthetic logs with ground truth: vigie watch gen --help.\n"
+    "Synthetic logs with ground truth: vigie gen --access-log --help.\n"
     "\n"
     "Exit codes: 0 no alert; 1 at least one alert (with --replay --truth: a target\n"
     "missed); 2 usage error; 3 unreadable file, or a CSV header without the ts,\n"
@@ -144,48 +144,6 @@ static void on_alert(void *p, const vg_watch_alert *a)
 	vg_watch_sink_alert(c->sink, a);
 	if (c->eval)
 		vg_watch_eval_alert(c->eval, a);
-}
-
-static int run_gen(int argc, char **argv)
-{
-	vg_alog_gen_opts o;
-	vg_err err = {0};
-	vg_alog_gen_defaults(&o);
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			fputs(L("Usage : vigie watch gen [OPTIONS]\n\n"
-			        "Journal d'accès synthétique (conseillers France Travail et Cap "
-			        "Emploi,\n"
-			        "attaques injectées : takeover, insider, stuffing) et sa vérité "
-			        "terrain.\n\n",
-			        "Usage: vigie watch gen [OPTIONS]\n\n"
-			        "Synthetic access log (France Travail and Cap Emploi advisors, "
-			        "injected\n"
-			        "attacks: takeover, insider, stuffing) and its ground truth.\n\n"),
-			      stdout);
-			fputs(vg_alog_gen_usage(cli_lang), stdout);
-			return EXIT_OK;
-		}
-	if (vg_alog_gen_parse_args(&o, argc - 1, argv + 1, cli_lang, &err))
-		return cli_usage_error("watch gen", "%s", err.msg);
-	FILE *out = stdout, *truth = NULL;
-	if (o.output && strcmp(o.output, "-") && !(out = fopen(o.output, "w")))
-		return cli_fail("watch gen", EXIT_DATA, "%s: %s", o.output, strerror(errno));
-	if (o.truth && !(truth = fopen(o.truth, "w"))) {
-		if (out != stdout)
-			fclose(out);
-		return cli_fail("watch gen", EXIT_DATA, "%s: %s", o.truth, strerror(errno));
-	}
-	vg_alog_gen_stats st;
-	int rc = vg_alog_gen_run(&o, out, truth, &st, &err);
-	if (out != stdout && fclose(out) != 0 && !rc)
-		rc = VG_EIO;
-	if (truth && fclose(truth) != 0 && !rc)
-		rc = VG_EIO;
-	if (rc)
-		return cli_fail("watch gen", EXIT_DATA, "%s",
-		                err.msg[0] ? err.msg : vg_strerror(rc));
-	return EXIT_OK;
 }
 
 enum {
@@ -224,7 +182,7 @@ static int parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigne
 static int run(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "gen"))
-		return run_gen(argc - 1, argv + 1);
+		return cli_gen_access_log("watch gen", argc - 2, argv + 2);
 	static const struct option longopts[] = {
 	    {"follow", no_argument, NULL, 'F'},
 	    {"format", required_argument, NULL, O_FORMAT},

@@ -43,13 +43,25 @@ void vg_watch_finding_text(const vg_watch_finding *f, int32_t offset, vg_lang la
 		    v, l);
 		break;
 	case VG_RULE_BASELINE:
-		snprintf(
-		    buf, n,
-		    en ? "reading persistently above the account's habit: %llu people never read "
-		         "before in one hour (usually %llu)"
-		       : "lecture durablement au-dessus de l'habitude du compte : %llu personnes "
-		         "jamais consultées en une heure (habituellement %llu)",
-		    v, l);
+		if (f->slot)
+			snprintf(
+			    buf, n,
+			    en ? "people never read before and not found by a search, above the "
+			         "account's habit for several days: %llu on its last day (about "
+			         "%llu expected)"
+			       : "personnes jamais consultées et non trouvées par une recherche, "
+			         "au-dessus de l'habitude du compte plusieurs jours de suite : "
+			         "%llu le dernier jour (environ %llu attendues)",
+			    v, l);
+		else
+			snprintf(
+			    buf, n,
+			    en ? "people never read before and not found by a search: %llu in the "
+			         "day, about %llu expected from the account's habit and its peers'"
+			       : "personnes jamais consultées et non trouvées par une recherche : "
+			         "%llu dans la journée, environ %llu attendues d'après l'habitude "
+			         "du compte et de ses collègues",
+			    v, l);
 		break;
 	case VG_RULE_OFF_HOURS:
 		snprintf(

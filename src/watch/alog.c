@@ -481,7 +481,7 @@ static const vg_reason *jskip(vg_alog_parser *p, const char *s, size_t n, size_t
 	}
 	if (c == '-' || (c >= '0' && c <= '9')) {
 		vg_alog_str tok;
-		bool integer = false;
+		bool integer;
 		const vg_reason *r = jnumber(s, n, &i, &tok, &integer);
 		*pi = i;
 		return r;
@@ -1097,7 +1097,9 @@ int vg_alog_reader_next(vg_alog_reader *r, vg_alog_line *out)
 			r->skipping = true;
 			return 1;
 		} else if (r->eof) {
-			if (!avail)
+			/* following: a line without its newline is still being
+			 * written; it waits (and is left when following stops) */
+			if (!avail || r->follow)
 				return 0;
 			out->s = p;
 			out->len = avail;

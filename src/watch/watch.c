@@ -5,16 +5,23 @@
  * table (open addressing, linear probing, doubling at 50% load), a few
  * comparisons against the account's networks and user agents, and for a
  * read: one bit in the hour sketch, two Bloom-filter words, the enumeration
- * and search trackers, and when an incident is pending one HyperLogLog
- * register. No allocation.
+ * and search trackers, four additions for the novelty test (a few
+ * exponentials once it climbs), and when an incident is pending one
+ * HyperLogLog register. No allocation.
  *
  * Invariants:
- *   1. An account's hour sketch, new-people count and reads describe the
- *      local hour acct->hour only; crossing into a later hour first closes
- *      the hour (close_hour), which updates the baselines.
- *   2. Baselines (rates, working hours, networks, user agents, seen people,
- *      organisation tables) learn only from accounts without a pending or
- *      open incident, so an attacker does not teach the model his habits.
+ *   1. An account's hour sketch and reads describe the local hour
+ *      acct->hour only; crossing into a later hour first closes the hour
+ *      (close_hour), which updates the rate baselines, then refreshes the
+ *      novelty test's expectation (novelty_refresh). Its day's counts
+ *      describe the local day acct->day only; crossing into a later day
+ *      first ends the day (novelty_day_end).
+ *   2. Baselines (rates, working hours, networks, user agents, the share of
+ *      orphan reads, organisation tables) learn only from accounts without
+ *      a pending or open incident, so an attacker does not teach the model
+ *      his habits; the share learns a suspicious day only up to the usual.
+ *      The people an account read are always remembered (a fact, not a
+ *      habit).
  *   3. A finding is kept per rule (the strongest in the last 24 hours);
  *      the score is the sum of the live findings' points. An incident opens
  *      when the score reaches the threshold and closes after 24 hours
@@ -30,13 +37,16 @@
 #include <string.h>
 
 #define HOUR_BITS 2048
-#define BLOOM_BITS 4096
-#define BLOOM_CAP 600 /* inserts per generation */
+#define BLOOM_LOG2_WORDS 7 /* 128 words of 64 bits per generation */
+#define BLOOM_BITS (64 << BLOOM_LOG2_WORDS)
+#define BLOOM_CAP 1200 /* inserts per generation */
 #define NNETS 8
+#define NHELD 4
 #define NUAS 4
 #define HLL_P 10
 #define WINDOW 86400 /* findings live 24 hours */
 #define MIN_HOURS 24 /* active hours before an account's own baseline counts */
+#define NALT 4       /* alternatives of the novelty test */
 
 static const char *const rule_names[VG_RULE__COUNT] = {
     "rate_ceiling",   "peer_rate",   "baseline",         "off_hours", "new_network",
@@ -56,7 +66,7 @@ void vg_watch_defaults(vg_watch_opts *o)
 	o->export_rows = 500;
 	o->readall_min = 10;
 	o->threshold = 10;
-	o->cusum_h = 12;
+	o->novelty_h = 12;
 	o->warmup = 86400;
 	o->max_accounts = 1000000;
 }
@@ -172,7 +182,8 @@ uint64_t vg_watch_network(const char *s, size_t n, char *label, size_t lsize)
 typedef struct rule_state {
 	float points;
 	int64_t first, last;
-	uint32_t value, limit;
+	uint64_t value; /* what was seen (an export's rows may pass 2^32) */
+	uint32_t limit;
 	uint32_t slot;
 	uint8_t level;
 } rule_state;
@@ -187,18 +198,35 @@ typedef struct acct {
 	uint8_t slot_days[168];  /* days active in each hour of the week */
 	uint64_t slots_today[3]; /* hours of the week marked today */
 	/* the current hour */
-	uint16_t h_bits, h_new, h_reads;
-	uint16_t h_orphan; /* new people not reached through a search this hour */
+	uint16_t h_bits, h_reads;
 	uint64_t hour_bm[HOUR_BITS / 64];
 	/* baselines */
-	float rate_mean, rate_var, new_mean, new_var, cusum;
-	uint32_t new_hours; /* hours in the novelty baseline */
+	float rate_mean, rate_var;
+	/* novelty (the section of that name): today's reads and orphans, the
+	 * orphans expected today (with and without the days away), the
+	 * account's decayed orphans and reads, the tests */
+	uint32_t d_reads, d_orph;
+	float d_exp, d_base;
+	float own_o, own_r;
+	float gapw; /* days away, recently (halved each day of work) */
+	float p0, p0b, gapf;
+	float llr_hit[NALT], llr_miss[NALT];
+	float nov_k[NALT];    /* log likelihood ratio today, per alternative */
+	float nov_s, nov_max; /* of the mixture, now and its high mark today */
+	float nov_c;          /* CUSUM of the days' log likelihood ratios */
+	uint16_t nov_days;    /* days learned */
+	bool away;            /* first day back after a long absence: not judged */
 	uint64_t bloom[2][BLOOM_BITS / 64];
 	uint16_t bloom_n;
 	uint8_t bloom_cur;
 	uint64_t nets[NNETS];
 	uint32_t uas[NUAS];
 	uint8_t nnets, nuas;
+	/* networks the account used while under suspicion, with the level
+	 * they had then: its own later use of them is not "hostile" */
+	uint64_t held_nets[NHELD];
+	uint8_t held_level[NHELD], nheld, held_next;
+	char net_label[44]; /* of the new_network finding */
 	/* trackers */
 	uint64_t last_id;
 	uint32_t run, srch_results, srch_reads;
@@ -222,6 +250,10 @@ typedef struct peer {
 	uint32_t slot_days[168];
 	float rate_mean, rate_var;
 	uint32_t hours;
+	/* novelty: reads and orphans, decayed (half-life NOV_HALF_LIFE hours) */
+	float nov_r, nov_o;
+	int32_t nov_hour;
+	uint32_t role; /* the group of the same role in every agency */
 } peer;
 
 /* An open-addressing set of 64-bit keys (0 is empty), bounded. */
@@ -437,11 +469,11 @@ static void index_put(uint32_t *index, size_t icap, uint64_t key, size_t j)
 	index[i] = (uint32_t)(j + 1);
 }
 
-static uint32_t peer_of(vg_watch *w, const vg_alog_event *ev)
+/* The group of a key, created if new. */
+static uint32_t group_of(vg_watch *w, uint64_t key, bool *created)
 {
-	const vg_alog_str *r = &ev->f[VG_ALOG_ROLE], *g = &ev->f[VG_ALOG_AGENCY];
-	uint64_t key = (vg_watch_hash(r->s, r->len) * 31 + vg_watch_hash(g->s, g->len)) | 1;
 	size_t j;
+	*created = false;
 	FIND(w->pindex, w->picap, w->p, key, j);
 	if (j != SIZE_MAX)
 		return (uint32_t)j;
@@ -454,8 +486,28 @@ static uint32_t peer_of(vg_watch *w, const vg_alog_event *ev)
 	j = w->np++;
 	memset(&w->p[j], 0, sizeof(peer));
 	w->p[j].key = key;
+	w->p[j].nov_hour = INT32_MIN;
+	w->p[j].role = (uint32_t)j;
 	index_put(w->pindex, w->picap, key, j);
+	*created = true;
 	return (uint32_t)j;
+}
+
+/* The peer group (role + agency) of an event; with it, the group of the
+ * role across agencies, which novelty falls back on for small groups. */
+static uint32_t peer_of(vg_watch *w, const vg_alog_event *ev)
+{
+	const vg_alog_str *r = &ev->f[VG_ALOG_ROLE], *g = &ev->f[VG_ALOG_AGENCY];
+	uint64_t hr = vg_watch_hash(r->s, r->len);
+	uint64_t key = (hr * 31 + vg_watch_hash(g->s, g->len)) | 1;
+	bool created;
+	uint32_t j = group_of(w, key, &created);
+	if (created) {
+		uint64_t rkey = fmix(hr ^ 0x726f6c6520616c6cULL) | 1; /* "role all" */
+		uint32_t k = group_of(w, rkey, &created);
+		w->p[j].role = k;
+	}
+	return j;
 }
 
 /* The account of an event, created if new (and allowed); NULL otherwise. */
@@ -482,6 +534,7 @@ static acct_t *account_of(vg_watch *w, const vg_alog_event *ev, uint64_t key, bo
 	a->agency = intern(w, ev->f[VG_ALOG_AGENCY].s, ev->f[VG_ALOG_AGENCY].len);
 	a->peer = peer_of(w, ev);
 	a->hour = INT32_MIN;
+	a->gapf = 1;
 	a->day = INT32_MIN;
 	index_put(w->index, w->icap, key, j);
 	return a;
@@ -533,11 +586,8 @@ static void fill_alert(const vg_watch *w, const acct_t *a, int64_t now, vg_watch
 		f->limit = r->limit;
 		f->slot = r->slot;
 		f->level = r->level;
-		if (k == VG_RULE_NEW_NETWORK) {
-			/* the network's label: kept in the string arena at value */
-			snprintf(f->detail, sizeof(f->detail), "%s", w->str + r->value);
-			f->value = 0;
-		}
+		if (k == VG_RULE_NEW_NETWORK)
+			snprintf(f->detail, sizeof(f->detail), "%s", a->net_label);
 		if (r->first < al->since)
 			al->since = r->first;
 	}
@@ -550,7 +600,7 @@ static void fill_alert(const vg_watch *w, const acct_t *a, int64_t now, vg_watch
 }
 
 /* Records a finding (keeping the strongest of the window) and acts on the score. */
-static void find(vg_watch *w, acct_t *a, vg_watch_rule k, float points, int64_t now, uint32_t value,
+static void find(vg_watch *w, acct_t *a, vg_watch_rule k, float points, int64_t now, uint64_t value,
                  uint32_t limit)
 {
 	rule_state *r = &a->r[k];
@@ -642,30 +692,12 @@ static void close_hour(vg_watch *w, acct_t *a)
 {
 	if (a->hour == INT32_MIN || a->h_reads == 0 || a->hold)
 		goto reset;
-	float x = (float)hour_distinct(a), y = (float)a->h_orphan;
+	float x = (float)hour_distinct(a);
 	a->active_hours++;
 	float al = a->active_hours < 20 ? 1.0f / (float)a->active_hours : 0.05f;
 	float d = x - a->rate_mean;
 	a->rate_mean += al * d;
 	a->rate_var = (1 - al) * (a->rate_var + al * d * d);
-	/* novelty is learned once the first days have filled the Bloom filter
-	 * (at first everyone is new), and judged once learned */
-	if (a->active_hours > MIN_HOURS) {
-		if (a->new_hours >= MIN_HOURS) {
-			float sd = sdev(a->new_var, a->new_mean);
-			float z = (y - a->new_mean) / sd - 0.5f;
-			a->cusum = a->cusum + z > 0 ? a->cusum + z : 0;
-		}
-		/* slow learning, and none while the CUSUM climbs: a slow insider
-		 * must not become the habit */
-		if (a->cusum >= 3)
-			goto reset;
-		a->new_hours++;
-		float an = a->new_hours < 20 ? 1.0f / (float)a->new_hours : 0.02f;
-		d = y - a->new_mean;
-		a->new_mean += an * d;
-		a->new_var = (1 - an) * (a->new_var + an * d * d);
-	}
 	peer *p = &w->p[a->peer];
 	p->hours++;
 	float pa = p->hours < 50 ? 1.0f / (float)p->hours : 0.02f;
@@ -674,7 +706,185 @@ static void close_hour(vg_watch *w, acct_t *a)
 	p->rate_var = (1 - pa) * (p->rate_var + pa * d * d);
 reset:
 	memset(a->hour_bm, 0, sizeof(a->hour_bm));
-	a->h_bits = a->h_new = a->h_reads = a->h_orphan = 0;
+	a->h_bits = a->h_reads = 0;
+}
+
+/* ---- novelty: people never read before, not reached through a search ---- */
+
+/*
+ * A read is an "orphan" when the person was never read by the account
+ * before (Bloom filter) and is not among the first EXPLAIN_MAX new people
+ * read after a search that found them, each within EXPLAIN_WINDOW seconds
+ * of the previous one. Orphans are few in ordinary work: the portfolio is
+ * known, strangers are found by searching. A slow insider reading people
+ * outside their work raises the share of orphans among their reads.
+ *
+ * Expected share p0 of an account: its own orphans over its own reads,
+ * both decaying with a memory of about NOV_MEMORY reads, plus a prior of
+ * NOV_PRIOR reads at the recent share of its peer group (same role and
+ * agency; the group's counts decay with a half-life of NOV_HALF_LIFE hours
+ * and are themselves shrunk towards the role's share in every agency). The
+ * short memory follows the warm-up, when vigie starts and every person is
+ * new to every account, then portfolios become known at each account's
+ * pace. Days away bring new cases: p0 is raised by NOV_GAP per calendar
+ * day away, an effect that halves with each day of work; the first day
+ * back from NOV_AWAY days or more is not judged.
+ *
+ * The test, each day: a mixture sequential probability ratio test of "the
+ * share is rho p0" (rho = 1.6, 2.5, 4, 7, equal weights) against "it is
+ * p0"; each read adds, per alternative, ln(p1/p0) for an orphan and
+ * ln((1-p1)/(1-p0)) otherwise. The log of the mixture's likelihood ratio
+ * reaching novelty_h is a finding (under p0 this happens on a given day
+ * with probability at most e^-h, Ville's inequality). Across days, a CUSUM
+ * of each day's final log ratio catches a reader a little above the usual
+ * for several days (threshold NOV_DAYS_H).
+ *
+ * Learning: the group learns from the reads of accounts neither under
+ * suspicion nor above novelty_h / 2 today; the account learns at the end of
+ * each day, its orphans capped at 3 times the expected (+2), or at once the
+ * expected (+2) after a suspicious day (a log ratio of NOV_SUSPECT x the
+ * threshold), so that an insider's days do not become the habit. An
+ * account is judged once it has NOV_MIN_DAYS days of at least 10 reads.
+ */
+#define EXPLAIN_MAX 3
+#define EXPLAIN_WINDOW 600
+#define NOV_HALF_LIFE 48.0f
+#define NOV_ROLE_PRIOR 200.0f
+#define NOV_PRIOR 30.0f
+#define NOV_MEMORY 200.0f
+#define NOV_GAP 0.1f
+#define NOV_AWAY 5
+#define NOV_MIN_DAYS 5
+#define NOV_DAYS_H 15.0f
+#define NOV_SUSPECT 0.3f
+
+static const float nov_rho[NALT] = {1.6f, 2.5f, 4.0f, 7.0f};
+
+/* Brings a group's decayed counts to the hour. */
+static void group_decay(peer *g, int32_t hour)
+{
+	if (g->nov_hour == INT32_MIN) {
+		g->nov_hour = hour;
+	} else if (hour > g->nov_hour) {
+		float f = exp2f(-(float)(hour - g->nov_hour) / NOV_HALF_LIFE);
+		g->nov_r *= f;
+		g->nov_o *= f;
+		g->nov_hour = hour;
+	}
+}
+
+/* The recent share of orphans among the reads of the account's peers. */
+static float group_share(vg_watch *w, const acct_t *a)
+{
+	peer *g = &w->p[a->peer], *r = &w->p[w->p[a->peer].role];
+	group_decay(g, a->hour);
+	group_decay(r, a->hour);
+	float pr = (r->nov_o + 1) / (r->nov_r + 10);
+	return (g->nov_o + NOV_ROLE_PRIOR * pr) / (g->nov_r + NOV_ROLE_PRIOR);
+}
+
+/* Sets the account's expected share and the test's increments (hourly). */
+static void novelty_refresh(vg_watch *w, acct_t *a)
+{
+	float pg = group_share(w, a);
+	float p0 = (a->own_o + NOV_PRIOR * pg) / (a->own_r + NOV_PRIOR);
+	p0 = p0 < 0.01f ? 0.01f : p0 > 0.6f ? 0.6f : p0;
+	a->p0b = p0;
+	a->gapf = 1 + NOV_GAP * a->gapw;
+	p0 = fminf(0.8f, p0 * a->gapf);
+	a->p0 = p0;
+	for (int k = 0; k < NALT; k++) {
+		float p1 = fmaxf(p0, fminf(0.9f, nov_rho[k] * p0));
+		a->llr_hit[k] = logf(p1 / p0);
+		a->llr_miss[k] = logf((1 - p1) / (1 - p0));
+	}
+}
+
+/* The log of the mean of exp(x[k]), m being the largest x[k]. */
+static float mixture(const float *x, float m)
+{
+	float sum = 0;
+	for (int k = 0; k < NALT; k++)
+		sum += expf(x[k] - m);
+	return m + logf(sum / NALT);
+}
+
+/* The account's day ends (at its next day's first event, t): the test
+ * across days, then the account learns from the day. */
+static void novelty_day_end(vg_watch *w, acct_t *a, int32_t day, int64_t t, bool find_on)
+{
+	float h = (float)w->o.novelty_h;
+	/* a day back from an absence is not judged, nor learned beyond the usual */
+	bool suspect = a->nov_max >= NOV_SUSPECT * h || a->away;
+	if (find_on && a->nov_days >= NOV_MIN_DAYS && !a->away && a->d_reads >= 10) {
+		float m = -INFINITY;
+		for (int k = 0; k < NALT; k++)
+			m = fmaxf(m, a->nov_k[k]);
+		float day_llr = mixture(a->nov_k, m);
+		a->nov_c = a->nov_c + day_llr > 0 ? a->nov_c + day_llr : 0;
+		suspect |= a->nov_c >= NOV_SUSPECT * NOV_DAYS_H;
+		if (a->nov_c >= NOV_DAYS_H) {
+			a->r[VG_RULE_BASELINE].slot = 1; /* over several days */
+			find(w, a, VG_RULE_BASELINE, 10, t, a->d_orph, (uint32_t)(a->d_exp + 0.5f));
+			a->nov_c = 0;
+		}
+	}
+	if (a->d_reads >= 10 && !a->hold) {
+		float cap = (suspect ? 1.0f : 3.0f) * a->d_base + 2;
+		float x = (float)a->d_orph / a->gapf;
+		float k = expf(-(float)a->d_reads / NOV_MEMORY);
+		a->own_o = k * a->own_o + (x < cap ? x : cap);
+		a->own_r = k * a->own_r + (float)a->d_reads;
+		if (a->nov_days < UINT16_MAX)
+			a->nov_days++;
+	}
+	a->away = false;
+	if (a->day != INT32_MIN && day > a->day) {
+		a->gapw = 0.5f * a->gapw + (float)(day - a->day - 1);
+		a->away = day - a->day >= NOV_AWAY;
+	}
+	a->d_reads = a->d_orph = 0;
+	a->d_exp = a->d_base = 0;
+	for (int k = 0; k < NALT; k++)
+		a->nov_k[k] = 0;
+	a->nov_s = a->nov_max = 0;
+}
+
+/* One read of a person: the counts, the group's learning, the test. */
+static void novelty_read(vg_watch *w, acct_t *a, bool orphan, bool find_on, int64_t t)
+{
+	a->d_reads++;
+	a->d_orph += orphan;
+	a->d_exp += a->p0;
+	a->d_base += a->p0b;
+	float h = (float)w->o.novelty_h;
+	if (!a->hold && a->nov_s < h / 2) {
+		peer *g = &w->p[a->peer], *r = &w->p[g->role];
+		float o = orphan ? 1 / a->gapf : 0;
+		g->nov_r += 1;
+		g->nov_o += o;
+		r->nov_r += 1;
+		r->nov_o += o;
+	}
+	if (!find_on || a->nov_days < NOV_MIN_DAYS || a->away)
+		return;
+	float m = -INFINITY;
+	for (int k = 0; k < NALT; k++) {
+		a->nov_k[k] += orphan ? a->llr_hit[k] : a->llr_miss[k];
+		m = fmaxf(m, a->nov_k[k]);
+	}
+	/* the mixture lies between m - ln NALT and m: below every threshold
+	 * that matters (NOV_SUSPECT h < h / 2 < h), m stands for it */
+	a->nov_s = m < NOV_SUSPECT * h ? m : mixture(a->nov_k, m);
+	if (a->nov_s > a->nov_max)
+		a->nov_max = a->nov_s;
+	if (a->nov_s >= h) {
+		a->r[VG_RULE_BASELINE].slot = 0; /* within the day */
+		find(w, a, VG_RULE_BASELINE, 10, t, a->d_orph, (uint32_t)(a->d_exp + 0.5f));
+		for (int k = 0; k < NALT; k++)
+			a->nov_k[k] = 0;
+		a->nov_s = 0;
+	}
 }
 
 /*
@@ -704,10 +914,12 @@ static bool usual_slot(const vg_watch *w, const acct_t *a, unsigned slot)
 }
 
 /* Marks activity in the hour of the week; counts account-days. */
-static void mark_activity(vg_watch *w, acct_t *a, int32_t day, unsigned slot)
+static void mark_activity(vg_watch *w, acct_t *a, int32_t day, unsigned slot, int64_t t,
+                          bool find_on)
 {
 	peer *p = &w->p[a->peer];
 	if (day != a->day) {
+		novelty_day_end(w, a, day, t, find_on);
 		a->day = day;
 		memset(a->slots_today, 0, sizeof(a->slots_today));
 		w->st.account_days++;
@@ -828,21 +1040,39 @@ static void on_network(vg_watch *w, acct_t *a, const vg_alog_event *ev, bool fin
 	const vg_alog_str *src = &ev->f[VG_ALOG_SRC];
 	if (!src->len)
 		return;
-	char label[48];
 	uint64_t net = vg_watch_network(src->s, src->len, NULL, 0);
 	for (unsigned i = 0; i < a->nnets; i++)
 		if (a->nets[i] == net)
 			return;
 	uint8_t *org = keyset_find(&w->nets, net);
-	if (find_on && a->active_days >= 2) {
-		uint8_t level = !org ? 1 : (*org & 2) ? 2 : 0;
-		float pts = level == 2 ? 8.0f : level == 1 ? 5.0f : 1.5f;
-		vg_watch_network(src->s, src->len, label, sizeof(label));
-		rule_state *r = &a->r[VG_RULE_NEW_NETWORK];
-		if (!live(r, t) || pts >= r->points) {
-			find(w, a, VG_RULE_NEW_NETWORK, pts, t, intern(w, label, strlen(label)), 0);
-			a->r[VG_RULE_NEW_NETWORK].level = level;
-		} else {
+	uint8_t level = !org ? 1 : (*org & 2) ? 2 : 0;
+	unsigned held = NHELD;
+	for (unsigned i = 0; i < a->nheld; i++)
+		if (a->held_nets[i] == net)
+			held = i;
+	if (held < NHELD) {
+		level = a->held_level[held]; /* its own network, as it was first seen */
+	} else if (a->hold) {
+		held = a->held_next;
+		a->held_next = (uint8_t)((a->held_next + 1) % NHELD);
+		if (a->nheld < NHELD)
+			a->nheld++;
+		a->held_nets[held] = net;
+		a->held_level[held] = level;
+	}
+	/* every network is new to a new account: only one the organisation
+	 * does not know counts then, and only for credential stuffing */
+	bool established = a->active_days >= 2;
+	if (find_on && (established || level > 0)) {
+		if (established) {
+			float pts = level == 2 ? 8.0f : level == 1 ? 5.0f : 1.5f;
+			rule_state *r = &a->r[VG_RULE_NEW_NETWORK];
+			if (!live(r, t) || pts >= r->points) {
+				/* the label and level first: find() may raise the alert */
+				vg_watch_network(src->s, src->len, a->net_label,
+				                 sizeof(a->net_label));
+				r->level = level;
+			}
 			find(w, a, VG_RULE_NEW_NETWORK, pts, t, 0, 0);
 		}
 		if (w->stuff_until >= t) {
@@ -902,14 +1132,12 @@ static void on_ua(vg_watch *w, acct_t *a, const vg_alog_event *ev, bool find_on,
 /* Bloom filter: was this person read by the account before? Learns it. */
 static bool seen_before(acct_t *a, uint64_t h)
 {
-	unsigned word = (unsigned)(h >> 58); /* 64 words */
-	uint64_t bits = (1ull << (h & 63)) | (1ull << ((h >> 6) & 63));
+	unsigned word = (unsigned)(h >> (64 - BLOOM_LOG2_WORDS));
+	uint64_t bits = (1ull << (h & 63)) | (1ull << ((h >> 6) & 63)) | (1ull << ((h >> 12) & 63));
 	uint64_t *cur = &a->bloom[a->bloom_cur][word], *old = &a->bloom[a->bloom_cur ^ 1][word];
 	if ((*cur & bits) == bits)
 		return true;
 	bool was = (*old & bits) == bits;
-	if (a->hold)
-		return was;
 	*cur |= bits; /* learn, or refresh from the old generation */
 	if (++a->bloom_n >= BLOOM_CAP) {
 		a->bloom_cur ^= 1;
@@ -943,16 +1171,18 @@ static void on_read(vg_watch *w, acct_t *a, const vg_alog_event *ev, bool find_o
 		a->h_bits++;
 	}
 	/* a new person is explained when among the results of the last search */
-	bool explained =
-	    a->srch_reads < a->srch_results && a->srch_reads < 5 && t - a->srch_t <= 600;
+	bool explained = a->srch_reads < a->srch_results && a->srch_reads < EXPLAIN_MAX &&
+	                 t - a->srch_t <= (int64_t)EXPLAIN_WINDOW;
+	bool orphan = false;
 	if (!seen_before(a, h)) {
-		a->h_new++;
-		if (!explained)
-			a->h_orphan++;
+		orphan = !explained;
+		if (explained)
+			a->srch_t = t;
 		if (a->srch_results && h != a->last_person)
 			a->srch_reads++;
 	}
 	a->last_person = h;
+	novelty_read(w, a, orphan, find_on, t);
 	/* enumeration */
 	uint64_t id;
 	if (record_number(p->s, p->len, &id)) {
@@ -996,15 +1226,6 @@ static void on_read(vg_watch *w, acct_t *a, const vg_alog_event *ev, bool find_o
 	if (a->run == w->o.enum_run || a->run == 50)
 		find(w, a, VG_RULE_ENUMERATION, a->run >= 50 ? 10.0f : 8.0f, t, a->run,
 		     w->o.enum_run);
-	if (a->new_hours >= MIN_HOURS && a->h_orphan && !a->hold) {
-		float sd = sdev(a->new_var, a->new_mean);
-		float z = ((float)a->h_orphan - a->new_mean) / sd - 0.5f;
-		if (a->cusum + (z > 0 ? z : 0) >= (float)w->o.cusum_h) {
-			find(w, a, VG_RULE_BASELINE, 10, t, a->h_orphan,
-			     (uint32_t)(a->new_mean + 0.5f));
-			a->cusum = 0;
-		}
-	}
 }
 
 /* A search ended (another search, a login): were all its results read? */
@@ -1057,12 +1278,15 @@ void vg_watch_event(vg_watch *w, const vg_alog_event *ev)
 	int32_t day = (int32_t)(hour >= 0 ? hour / 24 : (hour - 23) / 24);
 	/* 1970-01-01 was a Thursday: Monday 0 h is slot 0 */
 	unsigned slot = (unsigned)((((int64_t)day + 3) % 7 + 7) % 7 * 24 + (hour - day * 24));
-	if (hour > a->hour) {
+	bool new_hour = hour > a->hour;
+	if (new_hour) {
 		close_hour(w, a);
 		a->hour = hour;
 		incident_tick(w, a, t);
 	}
-	mark_activity(w, a, day, slot);
+	mark_activity(w, a, day, slot, t, find_on);
+	if (new_hour)
+		novelty_refresh(w, a);
 	on_network(w, a, ev, find_on, t);
 	on_ua(w, a, ev, find_on, t);
 	switch (ev->action) {
@@ -1085,9 +1309,7 @@ void vg_watch_event(vg_watch *w, const vg_alog_event *ev)
 			float pts =
 			    6 +
 			    4 * fminf(1.0f, (float)log10((double)ev->results / w->o.export_rows));
-			find(w, a, VG_RULE_EXPORT, pts, t,
-			     (uint32_t)(ev->results > UINT32_MAX ? UINT32_MAX : ev->results),
-			     w->o.export_rows);
+			find(w, a, VG_RULE_EXPORT, pts, t, ev->results, w->o.export_rows);
 		}
 		break;
 	case VG_ACT_LOGIN:

@@ -138,3 +138,13 @@ Help, in French by default:
                     [--mess 0-3] [--files K] [--split-sources] [--truth FICHIER]
   $ vigie gen --lang en --help | head -1
   Usage: vigie gen [--people N] [--seed S] [--format csv|tsv|jsonl] [-o FILE]
+
+Synthetic access logs for vigie watch come from the same command
+(docs/watch.md); `vigie watch gen` is an alias:
+
+  $ vigie gen --access-log --advisors 20 --days 2 --seed 5 | head -1 | cut -c1-60
+  {"ts":"2024-02-05T\d\d:\d\d:\d\d\+01:00","account":"(ft|ce)\d{6}",.* (re)
+  $ vigie gen --access-log --advisors 20 --days 2 --seed 5 | cmp - <(vigie watch gen --advisors 20 --days 2 --seed 5) && echo same
+  same
+  $ vigie gen --help | grep -c access-log
+  1

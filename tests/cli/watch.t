@@ -8,10 +8,29 @@ advisors over 3 days with the takeover attack (two Cap Emploi accounts).
   {"type":"incident","id":1,"scenario":"takeover","account":"ce000008","role":"conseiller_cap_emp
   {"type":"incident","id":2,"scenario":"takeover","account":"ce000007","role":"conseiller_cap_emp
 
-Same seed, same bytes:
+Same seed, same bytes; `vigie gen --access-log` is the same generator
+(`vigie watch gen` is its alias), the option anywhere on the line:
 
   $ vigie watch gen --advisors 30 --days 3 --seed 3 --attacks takeover | cmp - s.jsonl && echo same
   same
+  $ vigie gen --access-log --advisors 30 --days 3 --seed 3 --attacks takeover | cmp - s.jsonl && echo same
+  same
+  $ vigie gen --seed 3 --days 3 --access-log --advisors 30 --attacks takeover --lang en -o g.jsonl --truth g.truth && cmp g.jsonl s.jsonl && cmp g.truth s.truth && echo same
+  same
+  $ vigie --lang en gen --access-log --help | head -2
+  Usage: vigie gen --access-log [OPTIONS]
+         (or: vigie watch gen [OPTIONS])
+  $ vigie gen --access-log --advisors 0
+  vigie gen: --advisors : un entier de 1 à 200000
+  Aide : vigie help gen
+  [2]
+  $ vigie gen --access-log --attacks all,bogus
+  vigie gen: --attacks : takeover, insider, stuffing, all ou none
+  Aide : vigie help gen
+  [2]
+  $ vigie gen --access-log -o nodir/x.jsonl
+  vigie gen: nodir/x.jsonl: No such file or directory
+  [3]
 
 The replay finds both accounts within the hour, with no false alert (exit 0):
 
@@ -51,6 +70,36 @@ Malformed lines are counted and reported with their numbers, never fatal:
   $ vigie watch --max-errors 0 bad.jsonl 2>&1 | tail -1
   vigie watch : premières lignes mal formées : 4 5
 
+Live: `--follow` reads a file as it grows, alerts come as they are found,
+and a stop request (SIGTERM, Ctrl-C) ends with the summary:
+
+  $ head -n 7000 s.jsonl > live.jsonl
+  $ vigie --lang en watch -F live.jsonl > live.out 2> live.err & pid=$!
+  > tail -n +7001 s.jsonl >> live.jsonl
+  > for i in $(seq 600); do [ "$(grep -c '"type":"alert"' live.out)" -ge 2 ] && break; sleep 0.1; done
+  > kill -TERM $pid; wait $pid; echo "exit $?"
+  > grep -c '"type":"alert"' live.out; grep -o '"account":"[a-z0-9]*"' live.out | sort -u
+  > cat live.err
+  exit 1
+  2
+  "account":"ce000007"
+  "account":"ce000008"
+  vigie watch: \d+ events, 0 malformed lines, 2\d accounts, 2 alerts .* (re)
+
+Standard input, live:
+
+  $ cat s.jsonl | vigie watch - 2>/dev/null | grep -c '"type":"alert"'
+  2
+
+Field names are configurable (here the log calls them when, who, what and
+whom):
+
+  $ sed -e 's/"ts":/"when":/' -e 's/"account":/"who":/' -e 's/"action":/"what":/' -e 's/"person":/"whom":/' s.jsonl > renamed.jsonl
+  $ vigie --lang en watch -q --replay --fields ts=when,account=who,action=what,person=whom renamed.jsonl --truth s.truth 2>/dev/null | tail -1
+  false alerts: 0 for 67 benign account-days = 0.00 per 10,000 (target <= 1) OK
+  $ vigie --lang en watch -q renamed.jsonl 2>&1 | head -1
+  vigie watch: renamed.jsonl:1: malformed line: .* (re)
+
 CSV, with the generator's own format:
 
   $ vigie watch gen --advisors 30 --days 3 --seed 3 --attacks takeover --format csv | vigie --lang en watch -q --replay - --truth s.truth 2>/dev/null | grep incidents -A2 | cut -c1-40
@@ -87,6 +136,36 @@ Usage errors:
   vigie watch: nothere.jsonl: No such file or directory
   vigie watch : 0 événements, .* (re)
   [3]
+
+A webhook receives each alert and update as a JSON POST (here a small
+server on a port the system picks):
+
+  $ cat > hook.py <<'EOF'
+  > import http.server
+  > class H(http.server.BaseHTTPRequestHandler):
+  >     def do_POST(self):
+  >         body = self.rfile.read(int(self.headers["Content-Length"]))
+  >         with open("hook.out", "ab") as f:
+  >             f.write(self.headers["Content-Type"].encode() + b" " + body + b"\n")
+  >         self.send_response(200)
+  >         self.end_headers()
+  >     def log_message(self, *a):
+  >         pass
+  > s = http.server.HTTPServer(("127.0.0.1", 0), H)
+  > with open("port.tmp", "w") as f:
+  >     f.write(str(s.server_port))
+  > __import__("os").rename("port.tmp", "port")
+  > s.serve_forever()
+  > EOF
+  $ python3 hook.py & pid=$!
+  > for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done
+  > vigie watch -q --webhook http://127.0.0.1:$(cat port)/alerts s.jsonl 2>/dev/null; echo "exit $?"
+  > kill $pid
+  > wc -l < hook.out; grep -c '^application/json {"type":"alert"' hook.out; grep -c '"type":"update"' hook.out
+  exit 1
+  11
+  2
+  9
 
 A webhook that does not answer is counted, not fatal (alerts still printed):
 
