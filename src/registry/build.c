@@ -50,6 +50,7 @@
 
 #define NBUCKETS (VG_IDTAB__COUNT * 256)
 #define IO_BUF (1u << 20)
+#define WRITEBACK_STEP ((uint64_t)8 << 20)
 
 typedef struct chunk {
 	struct chunk *next;
@@ -198,6 +199,10 @@ typedef struct writer {
 	uint64_t off; /* file offset of buf[len] */
 	XXH3_state_t xs;
 	int err; /* errno of the first failure */
+	/* the registry file: start writing back what is written, so that the
+	 * fsync at the end has less left to wait for */
+	bool writeback;
+	uint64_t wb_from; /* file offset not yet handed to writeback */
 } writer;
 
 /* A writer at file offset off of fd, buffering up to cap bytes. */
@@ -220,6 +225,14 @@ static void writer_flush(writer *w)
 		w->err = errno ? errno : EIO;
 	w->flushed |= w->len > 0;
 	w->len = 0;
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (w->writeback && !w->err && w->off - w->wb_from >= WRITEBACK_STEP) {
+		/* asynchronous; a failure here is the fsync's to report */
+		(void)sync_file_range(w->fd, (off64_t)w->wb_from, (off64_t)(w->off - w->wb_from),
+		                      SYNC_FILE_RANGE_WRITE);
+		w->wb_from = w->off;
+	}
+#endif
 }
 
 /* Appends p[0..n), flushing as the buffer fills. */
@@ -1245,6 +1258,7 @@ static int write_version(vg_regbuild *b, int fd, vg_registry_stats *st, uint64_t
 		paycap = IO_BUF;
 	writer kw, pw;
 	writer_init(&kw, fd, 0, IO_BUF);
+	kw.writeback = true;
 	writer_init(&pw, payfd, 0, paycap);
 	writer_put(&kw, h, VGR_HEADER_LEN); /* the header's place; written last */
 	table_out to[VG_IDTAB__COUNT];
