@@ -18,6 +18,11 @@
 #                                 a leak.csv already there is reused
 #              VIGIE_PEERS_PGPORT the throwaway PostgreSQL's port (default 55439)
 #              VIGIE_LOAD_PEERS   "sqlite pg" (default), or a subset ("pg", "")
+#              VIGIE_LOAD_PG_FREEZE=1  PostgreSQL creates the table and COPYs
+#                                 into it in one transaction with FREEZE (rows
+#                                 written frozen: the index builds then set no
+#                                 hint bits); the table's creation is timed
+#                                 with the load (a few milliseconds)
 # Needs the peers: bench/setup-peers.sh.
 set -eu
 cd "$(dirname "$0")/.."
@@ -155,8 +160,14 @@ for i in $(seq 1 "$REPS"); do
 		;;
 	esac
 	case " $PEERS " in *" pg "*)
-		$PSQL -c "DROP TABLE IF EXISTS leak" -c "CHECKPOINT" -c "CREATE UNLOGGED TABLE leak ($COLS)"
-		timed pg_load "$i" $PSQL -c "COPY leak FROM '$X' WITH (FORMAT csv, DELIMITER ';', HEADER true)"
+		if [ "${VIGIE_LOAD_PG_FREEZE:-0}" = 1 ]; then
+			$PSQL -c "DROP TABLE IF EXISTS leak" -c "CHECKPOINT"
+			timed pg_load "$i" $PSQL -1 -c "CREATE UNLOGGED TABLE leak ($COLS)" \
+				-c "COPY leak FROM '$X' WITH (FORMAT csv, DELIMITER ';', HEADER true, FREEZE true)"
+		else
+			$PSQL -c "DROP TABLE IF EXISTS leak" -c "CHECKPOINT" -c "CREATE UNLOGGED TABLE leak ($COLS)"
+			timed pg_load "$i" $PSQL -c "COPY leak FROM '$X' WITH (FORMAT csv, DELIMITER ';', HEADER true)"
+		fi
 		timed pg_index "$i" $PSQL -c "CREATE INDEX leak_email ON leak(email)" \
 			-c "CREATE INDEX leak_telephone ON leak(telephone)" \
 			-c "CREATE INDEX leak_nir ON leak(nir)" \
