@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "vigie/ingest.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <signal.h>
@@ -19,7 +20,7 @@
 static const char help_fr[] =
     "Usage : vigie ingest [--registry DIR] [--source NOM] [--special NOM] [--map SPEC]\n"
     "                     [--key-file FICHIER] [--rejects FICHIER] [--memory TAILLE]\n"
-    "                     [--json] [--quiet] FICHIER...\n"
+    "                     [--threads N] [--json] [--quiet] FICHIER...\n"
     "\n"
     "Lit des fichiers fuités (CSV, TSV, JSONL ; gzip, zstd ; « - » pour l'entrée\n"
     "standard ; séparateur, en-tête, BOM et encodage détectés) et enregistre dans le\n"
@@ -49,6 +50,8 @@ static const char help_fr[] =
     "                     créé en 0600 au premier rejet) ; il contient des données\n"
     "                     personnelles en clair : à examiner puis supprimer\n"
     "  --memory TAILLE    mémoire de construction du registre (défaut 4G ; 512M, 2G...)\n"
+    "  --threads N        fils de normalisation, 1 à 16 (défaut 2), en plus du fil de\n"
+    "                     lecture ; le registre produit est le même octet pour octet\n"
     "  --json             résumé en un objet JSON sur la sortie standard\n"
     "  -q, --quiet        pas de barre de progression\n"
     "  --lang fr|en       langue des messages\n"
@@ -66,7 +69,7 @@ static const char help_fr[] =
 static const char help_en[] =
     "Usage: vigie ingest [--registry DIR] [--source NAME] [--special NAME] [--map SPEC]\n"
     "                    [--key-file FILE] [--rejects FILE] [--memory SIZE]\n"
-    "                    [--json] [--quiet] FILE...\n"
+    "                    [--threads N] [--json] [--quiet] FILE...\n"
     "\n"
     "Reads leaked files (CSV, TSV, JSONL; gzip, zstd; \"-\" for standard input;\n"
     "delimiter, header, BOM and encoding detected) and records in the exposure\n"
@@ -95,6 +98,8 @@ static const char help_en[] =
     "                     0600 at the first rejected row); it holds personal data in\n"
     "                     clear: review it, then delete it\n"
     "  --memory SIZE      memory for building the registry (default 4G; 512M, 2G...)\n"
+    "  --threads N        normalizing threads, 1 to 16 (default 2), besides the reading\n"
+    "                     thread; the registry is the same byte for byte\n"
     "  --json             the summary as one JSON object on standard output\n"
     "  -q, --quiet        no progress bar\n"
     "  --lang fr|en       language of messages\n"
@@ -474,6 +479,7 @@ enum {
 	OPT_KEY,
 	OPT_REJECTS,
 	OPT_MEMORY,
+	OPT_THREADS,
 	OPT_JSON,
 	OPT_LANG
 };
@@ -489,6 +495,7 @@ static int run(int argc, char **argv)
 	    {"key-file", required_argument, NULL, OPT_KEY},
 	    {"rejects", required_argument, NULL, OPT_REJECTS},
 	    {"memory", required_argument, NULL, OPT_MEMORY},
+	    {"threads", required_argument, NULL, OPT_THREADS},
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"lang", required_argument, NULL, OPT_LANG},
@@ -535,6 +542,21 @@ static int run(int argc, char **argv)
 				    optarg);
 			}
 			break;
+		case OPT_THREADS: {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' || v < 1 ||
+			    v > VG_INGEST_MAX_WORKERS) {
+				free(special);
+				return cli_usage_error("ingest",
+				                       L("--threads attend un nombre de 1 à %d",
+				                         "--threads expects a number from 1 to %d"),
+				                       VG_INGEST_MAX_WORKERS);
+			}
+			o.workers = (unsigned)v;
+			break;
+		}
 		case OPT_JSON:
 			json = true;
 			break;

@@ -23,6 +23,7 @@
  * and flag the address as IDN; domain literals ([1.2.3.4]) are refused.
  */
 #include "vigie/email.h"
+#include "ident/email_slow.h"
 
 #include <string.h>
 
@@ -288,8 +289,75 @@ static const vg_reason *check_domain(vg_email *out, size_t d)
 	return NULL;
 }
 
-/* Normalizes one address; see the header and the design notes above. */
+/* Sets the result of the checks of an address copied into out->c (its '@'
+ * at index at, high: it has UTF-8 bytes); the last step of both paths. */
+static int conclude(vg_email *out, size_t at, size_t addr_len, unsigned high)
+{
+	const vg_reason *why = check_local(out, at);
+	if (!why)
+		why = check_domain(out, at + 1);
+	if (!why && addr_len > VG_EMAIL_ADDR_MAX)
+		why = &vg_reason_too_long;
+	if (why) {
+		out->flags = 0;
+		out->tag_off = out->tag_len = 0;
+		return vg_canon_fail(&out->c, why);
+	}
+	if (high)
+		out->flags |= VG_EMAIL_IDN;
+	out->local_len = at;
+	out->c.reason = NULL;
+	return 0;
+}
+
+/*
+ * The common case in one pass: printable ASCII only (no space, no control,
+ * no UTF-8), one '@', no quoted local part, no "mailto:", no "<...>" (it
+ * cannot end with '>'). Trimming, the UTF-8 check and the wrappers would
+ * change nothing, so the slow path would copy it as it is, lowercased, and
+ * check the same copy: the result is the same. Returns 1 when the address
+ * is not such a case (out->c.s may have been written), else the result.
+ */
+static int normalize_fast(const char *s, size_t n, vg_email *out)
+{
+	if (n > VG_EMAIL_ADDR_MAX || s[0] == '"' || s[n - 1] == '>' ||
+	    has_prefix_ci(s, 0, n, "mailto:", 7))
+		return 1;
+	unsigned bad = 0;
+	size_t at = n, ats = 0;
+	char *o = out->c.s;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bad |= (unsigned)(c - 0x21) > 0x7E - 0x21;
+		if (c == '@') {
+			ats++;
+			at = i;
+		}
+		o[i] = (char)lower(c);
+	}
+	if (bad || ats != 1)
+		return 1;
+	out->c.len = n;
+	o[n] = '\0';
+	return conclude(out, at, n, 0);
+}
+
 int vg_email_normalize(const char *s, size_t n, vg_email *out)
+{
+	out->local_len = 0;
+	out->tag_off = 0;
+	out->tag_len = 0;
+	out->flags = 0;
+	if (n > 0) {
+		int rc = normalize_fast(s, n, out);
+		if (rc != 1)
+			return rc;
+	}
+	return vgi_email_normalize_slow(s, n, out);
+}
+
+/* Normalizes one address; see the header and the design notes above. */
+int vgi_email_normalize_slow(const char *s, size_t n, vg_email *out)
 {
 	out->local_len = 0;
 	out->tag_off = 0;
@@ -356,22 +424,7 @@ int vg_email_normalize(const char *s, size_t n, vg_email *out)
 	}
 	out->c.len = o;
 	out->c.s[o] = '\0';
-
-	const vg_reason *why = check_local(out, at - b);
-	if (!why)
-		why = check_domain(out, at - b + 1);
-	if (!why && e - b > VG_EMAIL_ADDR_MAX)
-		why = &vg_reason_too_long;
-	if (why) {
-		out->flags = 0;
-		out->tag_off = out->tag_len = 0;
-		return vg_canon_fail(&out->c, why);
-	}
-	if (high)
-		out->flags |= VG_EMAIL_IDN;
-	out->local_len = at - b;
-	out->c.reason = NULL;
-	return 0;
+	return conclude(out, at - b, e - b, high);
 }
 
 /* Adds the parts and flags of a valid address to obj. */

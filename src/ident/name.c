@@ -441,14 +441,21 @@ int vg_name_normalize(const char *s, size_t n, vg_name *out)
 		return vg_canon_fail(&out->c, blank(s, n) ? &vg_reason_empty : &reason_no_letters);
 	const char *c = out->c.s;
 	size_t len = (size_t)r;
-	if (strpbrk(c, "0123456789"))
-		return vg_canon_fail(&out->c, &reason_digits);
-	const char *sp = memchr(c, ' ', len);
-	out->title = sp && is_title(c, (size_t)(sp - c));
-	unsigned words = 0;
-	for (size_t i = 0; i <= len; i++)
-		if (i == len || c[i] == ' ')
+	/* one pass: digits (refused), words, the first space */
+	unsigned words = 1, digits = 0;
+	size_t sp = len;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)c[i];
+		digits |= (unsigned)(ch - '0') <= 9;
+		if (ch == ' ') {
+			if (words == 1)
+				sp = i;
 			words++;
+		}
+	}
+	if (digits)
+		return vg_canon_fail(&out->c, &reason_digits);
+	out->title = sp < len && is_title(c, sp);
 	out->c.len = len;
 	out->c.reason = NULL;
 	out->ntokens = words;

@@ -50,6 +50,7 @@
 
 #define NBUCKETS (VG_IDTAB__COUNT * 256)
 #define IO_BUF (1u << 20)
+#define WRITEBACK_STEP ((uint64_t)8 << 20)
 
 typedef struct chunk {
 	struct chunk *next;
@@ -198,6 +199,10 @@ typedef struct writer {
 	uint64_t off; /* file offset of buf[len] */
 	XXH3_state_t xs;
 	int err; /* errno of the first failure */
+	/* the registry file: start writing back what is written, so that the
+	 * fsync at the end has less left to wait for */
+	bool writeback;
+	uint64_t wb_from; /* file offset not yet handed to writeback */
 } writer;
 
 /* A writer at file offset off of fd, buffering up to cap bytes. */
@@ -220,6 +225,14 @@ static void writer_flush(writer *w)
 		w->err = errno ? errno : EIO;
 	w->flushed |= w->len > 0;
 	w->len = 0;
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (w->writeback && !w->err && w->off - w->wb_from >= WRITEBACK_STEP) {
+		/* asynchronous; a failure here is the fsync's to report */
+		(void)sync_file_range(w->fd, (off64_t)w->wb_from, (off64_t)(w->off - w->wb_from),
+		                      SYNC_FILE_RANGE_WRITE);
+		w->wb_from = w->off;
+	}
+#endif
 }
 
 /* Appends p[0..n), flushing as the buffer fills. */
@@ -948,6 +961,44 @@ typedef struct table_out {
 	uint64_t *hc, *hs;         /* payload histograms (vgr_fold()) */
 } table_out;
 
+/* Writes table t from its sorted, deduplicated buckets alone: what
+ * merge_table() writes when they are its only input. */
+static void merge_mem_only(vg_regbuild *b, int t, writer *kw, writer *pw, table_out *o)
+{
+	enum { STEP = 2048 };
+	uint64_t keys[STEP];
+	uint32_t pays[STEP];
+	uint32_t src_mask = (1u << b->nsrc) - 1;
+	uint64_t n = 0;
+	size_t m = 0;
+	section_begin(kw);
+	section_begin(pw);
+	o->pay_off = pw->off;
+	for (size_t i = (size_t)t * 256; i < (size_t)(t + 1) * 256; i++) {
+		for (const chunk *c = b->bk[i].head; c; c = c->next) {
+			for (size_t j = 0; j < c->n; j++) {
+				uint32_t pay = c->e[j].pay;
+				keys[m] = c->e[j].key;
+				pays[m] = pay;
+				o->hc[pay & VG_CAT_ALL]++;
+				o->hs[(pay >> 16) & src_mask]++;
+				if (++m == STEP) {
+					writer_put(kw, keys, sizeof(keys));
+					writer_put(pw, pays, sizeof(pays));
+					n += m;
+					m = 0;
+				}
+			}
+		}
+	}
+	writer_put(kw, keys, m * sizeof(keys[0]));
+	writer_put(pw, pays, m * sizeof(pays[0]));
+	n += m;
+	o->n = n;
+	o->key_sum = section_end(kw);
+	o->pay_sum = section_end(pw);
+}
+
 /* Merges every input of table t: keys to kw, payloads to pw. */
 static int merge_table(vg_regbuild *b, int t, writer *kw, writer *pw, table_out *o, size_t bufcap,
                        vg_err *err)
@@ -979,6 +1030,13 @@ static int merge_table(vg_regbuild *b, int t, writer *kw, writer *pw, table_out 
 	int rc = 0;
 	const char *what = "";
 	size_t hn = 0;
+	if (nc == 1) {
+		/* the buckets alone (no spill, no live version): each is sorted and
+		 * deduplicated and they come in key order, so the table is their
+		 * concatenation; no heap */
+		merge_mem_only(b, t, kw, pw, o);
+		goto out;
+	}
 	for (size_t i = 0; i < nc; i++) {
 		int r = cursor_next(&cs[i], &what);
 		if (r < 0) {
@@ -1200,6 +1258,7 @@ static int write_version(vg_regbuild *b, int fd, vg_registry_stats *st, uint64_t
 		paycap = IO_BUF;
 	writer kw, pw;
 	writer_init(&kw, fd, 0, IO_BUF);
+	kw.writeback = true;
 	writer_init(&pw, payfd, 0, paycap);
 	writer_put(&kw, h, VGR_HEADER_LEN); /* the header's place; written last */
 	table_out to[VG_IDTAB__COUNT];
@@ -1216,8 +1275,11 @@ static int write_version(vg_regbuild *b, int fd, vg_registry_stats *st, uint64_t
 	double t0 = now_s();
 	int rc = 0;
 	uint64_t entries = 0;
-	/* the merge of a table waits on its writes: the next table sorts meanwhile */
-	sort_range(b, 0, 256);
+	/* The merge of a table waits on its writes: the next table sorts
+	 * meanwhile. When the buckets are the only input, writing a table is a
+	 * copy much shorter than a sort: every table sorts first, on every thread. */
+	bool mem_only = b->nruns == 0 && !b->cur;
+	sort_range(b, 0, mem_only ? NBUCKETS : 256);
 	for (int t = 0; t < VG_IDTAB__COUNT && !rc; t++) {
 		writer_align(&kw);
 		uint64_t off = kw.off;
@@ -1226,14 +1288,14 @@ static int write_version(vg_regbuild *b, int fd, vg_registry_stats *st, uint64_t
 		                 .end = (size_t)(t + 2) * 256,
 		                 .scratch_n = b->maxbucket ? b->maxbucket : 1};
 		pthread_t th;
-		bool bg =
-		    t + 1 < VG_IDTAB__COUNT && pthread_create(&th, NULL, sort_worker, &next) == 0;
+		bool bg = !mem_only && t + 1 < VG_IDTAB__COUNT &&
+		          pthread_create(&th, NULL, sort_worker, &next) == 0;
 		rc = merge_table(b, t, &kw, &pw, &to[t], bufcap, err);
 		free_table_chunks(b, t);
 		double w0 = now_s();
 		if (bg)
 			pthread_join(th, NULL);
-		else if (t + 1 < VG_IDTAB__COUNT)
+		else if (!mem_only && t + 1 < VG_IDTAB__COUNT)
 			sort_range(b, next.next, next.end);
 		b->sort_seconds += now_s() - w0;
 		if (!rc)

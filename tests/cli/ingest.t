@@ -307,3 +307,24 @@ The same file, not interrupted, is then ingested:
   $ vigie ingest --registry reg --quiet big.csv | sed -n '1p;/Registre/p'
   Fichiers : 1 ingéré(s), 0 déjà ingéré(s) et ignoré(s), 0 en échec
   Registre : version 4 publiée, reg/registry-000004.vgr
+
+Threads: the rows are normalized by --threads N threads (2 by default)
+besides the reading one; whatever N, the registry is the same byte for byte
+(the header's creation time and the file records' times aside), here on a
+messy leak with rejected rows and invalid fields:
+
+  $ vigie gen --people 3000 --seed 4 --mess 3 -o messy.csv --quiet
+  $ printf '%064d\n' 7 > same.key; chmod 600 same.key
+  $ vigie ingest --registry t1 --key-file same.key --threads 1 --quiet --json messy.csv leak-cap-emploi.csv > t1.json
+  $ vigie ingest --registry t2 --key-file same.key --quiet --json messy.csv leak-cap-emploi.csv > t2.json
+  $ vigie ingest --registry t5 --key-file same.key --threads 5 --quiet --json messy.csv leak-cap-emploi.csv > t5.json
+  $ for r in t1 t2 t5; do vigie registry info --registry $r | grep -E '^  (keys|payloads)\.|^  (sources|stats) ' > $r.sections; done
+  $ wc -l < t1.sections; cmp t1.sections t2.sections && cmp t1.sections t5.sections && echo same
+  12
+  same
+  $ for r in t1 t2 t5; do python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["rows_read"], d["rows_accepted"], d["rows_rejected"], d["registry"]["entries"])' < $r.json; done | uniq -c | sed 's/^ *//'
+  3 [0-9]+ [0-9]+ [1-9][0-9]* [0-9]+ (re)
+  $ vigie ingest --registry t1 --threads 0 messy.csv
+  vigie ingest: --threads attend un nombre de 1 à 16
+  Aide : vigie help ingest
+  [2]

@@ -5,6 +5,7 @@
  * a read past the end is caught by the sanitizers.
  */
 #include "vigie/email.h"
+#include "ident/email_slow.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -344,12 +345,83 @@ static void test_reset(void **state)
 	assert_int_equal(e.local_len, 0);
 }
 
+/* Compares the whole result of the fast path with the general path's. */
+static void same_as_slow(const char *s, size_t n)
+{
+	vg_email a, b;
+	memset(&a, 0x55, sizeof(a));
+	memset(&b, 0xAA, sizeof(b));
+	int ra = vg_email_normalize(s, n, &a);
+	int rb = vgi_email_normalize_slow(s, n, &b);
+	assert_int_equal(ra, rb);
+	assert_ptr_equal(a.c.reason, b.c.reason);
+	assert_int_equal(a.c.len, b.c.len);
+	assert_memory_equal(a.c.s, b.c.s, a.c.len + 1);
+	assert_int_equal(a.flags, b.flags);
+	assert_int_equal(a.local_len, b.local_len);
+	assert_int_equal(a.tag_off, b.tag_off);
+	assert_int_equal(a.tag_len, b.tag_len);
+}
+
+/* The one-pass fast path gives exactly what the general path gives, on
+ * addresses built from the pieces that decide between them (case, '@',
+ * dots, quotes, wrappers, spaces, UTF-8, controls, lengths). */
+static void test_fast_path(void **state)
+{
+	(void)state;
+	static const char *const piece[] = {
+	    "a",  "Z",  "0",       "9",  ".",  "@", "@",  "@",  "+",  "-",  "_",   "\"",
+	    "<",  ">",  " ",       "\t", ",",  "(", ")",  ":",  ";",  "[",  "]",   "\\",
+	    "é",  "\x01", "\x7f", "!",  "#",  "~", "xn--", "fr", "com", "mailto:", "MAILTO:",
+	    "\xc2\xa0", "\xff", "12", "-.", "._", "Jean.Dupont", "orange.fr", "gmail.com"};
+	const size_t np = sizeof(piece) / sizeof(piece[0]);
+	static const char *const fixed[] = {
+	    "a@b.fr", "A.B+c@Orange.FR", "x@y", "x@1.23", "@b.fr", "a@", "a@@b.fr", "a@b@c.fr",
+	    "\"a b\"@x.fr", "<a@b.fr>", "mailto:a@b.fr", "a@-b.fr", "a@b-.fr", "a@b..fr",
+	    "a@.b.fr", "a.@b.fr", ".a@b.fr", "a@b.fr>", "a@b_c.fr", "a@xn--e-9ga.fr"};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		same_as_slow(fixed[i], strlen(fixed[i]));
+	char buf[400];
+	uint64_t x = 88172645463325252ull;
+	for (int it = 0; it < 200000; it++) {
+		size_t len = 0, parts;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		parts = 1 + (size_t)(x % 9);
+		if (x % 97 == 0)
+			parts = 60; /* long ones, past the length limits */
+		for (size_t k = 0; k < parts; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			const char *p = piece[x % np];
+			size_t pl = strlen(p);
+			if (len + pl > sizeof(buf))
+				break;
+			memcpy(buf + len, p, pl);
+			len += pl;
+		}
+		same_as_slow(buf, len);
+	}
+	/* local part and address length limits around the edges */
+	for (size_t l = 60; l <= 70; l++)
+		for (size_t d = 180; d <= 200; d += 5) {
+			size_t len = 0;
+			memset(buf, 'a', l);
+			len = l;
+			buf[len++] = '@';
+			memset(buf + len, 'b', d);
+			len += d;
+			memcpy(buf + len, ".fr", 3);
+			len += 3;
+			same_as_slow(buf, len);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_valid_forms), cmocka_unit_test(test_reasons),
 	    cmocka_unit_test(test_lengths),     cmocka_unit_test(test_not_nul_terminated),
 	    cmocka_unit_test(test_parts),       cmocka_unit_test(test_reset),
+	    cmocka_unit_test(test_fast_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -960,39 +960,54 @@ static void test_messy_truth(void **state)
 	rm_rf(dir);
 }
 
-/* Batch size, threads and spills do not change a byte of the registry. */
+/* Batch size, threads and spills do not change a byte of the registry:
+ * the default (2 workers, no spill: the builder's copy path) against 3
+ * workers with small batches and spills (its merge path), and against one
+ * worker. */
 static void test_same_bytes(void **state)
 {
 	(void)state;
-	char dir[64], reg1[128], reg2[128], names[4][600];
+	char dir[64], reg1[128], reg2[128], reg3[128], names[4][600];
 	tmpdir(dir, sizeof(dir));
 	snprintf(reg1, sizeof(reg1), "%s/reg1", dir);
 	snprintf(reg2, sizeof(reg2), "%s/reg2", dir);
+	snprintf(reg3, sizeof(reg3), "%s/reg3", dir);
 	unsigned nf = gen(dir, 20000, 5, 1, false, "csv", names);
 	vg_regkey *k = test_key();
 	vg_ingest_opts o;
 	opts_for(&o, reg1, k);
-	vg_ingest_summary s1, s2;
+	vg_ingest_summary s1, s2, s3;
 	ingest_ok(&o, names, nf, &s1);
+	assert_int_equal(s1.result.runs, 0);
 	opts_for(&o, reg2, k);
 	o.batch_rows = 7;
 	o.workers = 3;
 	o.memory = VG_REGBUILD_MIN_BUDGET; /* spills */
 	ingest_ok(&o, names, nf, &s2);
 	assert_true(s2.result.runs > 0);
+	opts_for(&o, reg3, k);
+	o.workers = 1;
+	ingest_ok(&o, names, nf, &s3);
 	assert_int_equal(s1.total.rows_read, s2.total.rows_read);
 	assert_int_equal(s1.total.rows_accepted, s2.total.rows_accepted);
-	char l1[700], l2[700];
+	assert_int_equal(s1.total.rows_read, s3.total.rows_read);
+	assert_int_equal(s1.total.rows_accepted, s3.total.rows_accepted);
+	char l1[700], l2[700], l3[700];
 	live_path(reg1, l1, sizeof(l1));
 	live_path(reg2, l2, sizeof(l2));
-	size_t n1, n2;
-	uint8_t *a = slurp(l1, &n1), *b = slurp(l2, &n2);
+	live_path(reg3, l3, sizeof(l3));
+	size_t n1, n2, n3;
+	uint8_t *a = slurp(l1, &n1), *b = slurp(l2, &n2), *c = slurp(l3, &n3);
 	assert_int_equal(n1, n2);
 	assert_memory_equal(a, b, n1);
+	assert_int_equal(n1, n3);
+	assert_memory_equal(a, c, n1);
 	free(a);
 	free(b);
+	free(c);
 	vg_ingest_summary_release(&s1);
 	vg_ingest_summary_release(&s2);
+	vg_ingest_summary_release(&s3);
 	vg_regkey_free(k);
 	rm_rf(dir);
 }
