@@ -17,11 +17,15 @@
  * such as the domain, and the weight in log-odds) and the links found.
  *
  * The score combines the rules and the model in one logistic function:
- *   score = 1 / (1 + exp(-(a * model_logit + c * evidence + b)))
+ *   p = 1 / (1 + exp(-(a * model_logit + c * evidence + b)))
  * where evidence is the sum of the rules' weights and (a, b, c) were fitted
- * on held-out training data by `vigie scan train`. A "decisive" hit (a
- * lookalike of an official domain, an executable attachment) makes the
- * verdict phishing whatever the rest says. Details: docs/scan.md.
+ * on held-out training data by `vigie scan train`. The score is p shifted
+ * (monotone) so that the channel's verdict thresholds, stored in the model
+ * and calibrated on held-out training data, fall on VG_SCAN_PHISHING_AT and
+ * VG_SCAN_SUSPICIOUS_AT (with the current model: the score is p). A
+ * "decisive" hit (a lookalike of an official domain, an executable
+ * attachment) makes the verdict phishing whatever the rest says. Details:
+ * docs/scan.md.
  */
 #ifndef VIGIE_SCAN_H
 #define VIGIE_SCAN_H
@@ -42,7 +46,7 @@
 #define VG_SCAN_DETAIL_MAX 160
 #define VG_SCAN_HOST_MAX 256
 
-/* Score thresholds of the verdicts (inclusive). */
+/* Score thresholds of the verdicts (inclusive; on the shown score). */
 #define VG_SCAN_PHISHING_AT 0.5
 #define VG_SCAN_SUSPICIOUS_AT 0.35
 
@@ -163,8 +167,10 @@ typedef struct vg_scan_train_opts {
 /*
  * Trains the SMS model (UCI first 30 %, SPAM-Hunter first 70 %, the
  * hand-written French set) and, with email_dir, the email model
- * (SpamAssassin spam-1 and easy-ham-1), fits the calibration, and writes the
- * model file. Deterministic: the same inputs give the same file.
+ * (SpamAssassin spam-1 and easy-ham-1; its feature groups, L2 decay and
+ * verdict thresholds chosen by 5-fold cross-validation on those two sets
+ * only), fits the calibration, and writes the model file. Deterministic:
+ * the same inputs give the same file.
  */
 int vg_scan_train(const vg_scan_train_opts *o, vg_err *err) VG_MUST_CHECK;
 

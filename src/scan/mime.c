@@ -8,7 +8,10 @@
  * file keeps: the subject; the first From mailbox (display name, address);
  * the first Reply-To address; the Return-Path; the topmost
  * Authentication-Results and Received-SPF headers (the ones the receiving
- * server added; lower ones may be forged by the sender); the text of
+ * server added; lower ones may be forged by the sender); for the email
+ * model's bulk-mail features, the header names, the number of Received
+ * headers, List-Unsubscribe, List-Id, DKIM-Signature, Precedence, the
+ * Message-ID domain and the top content type; the text of
  * text/plain parts, and of text/html parts
  * when the message has no plain text (html.c; the links of HTML parts are
  * kept in any case); and the name and type of every attachment.
@@ -42,6 +45,9 @@ void vg_email_doc_reset(vg_email_doc *d)
 	d->nanchors = d->natt = 0;
 	d->html_only = d->has_form = d->has_password_input = false;
 	d->nparts = 0;
+	d->nhnames = d->nreceived = 0;
+	d->precedence[0] = d->msgid_domain[0] = d->top_ctype[0] = 0;
+	d->list_unsubscribe = d->list_id = d->dkim_signature = false;
 }
 
 /* Frees d's buffers. */
@@ -96,6 +102,27 @@ static void first_mailbox(InternetAddressList *l, char *name, size_t ncap, char 
 	}
 }
 
+/* Copies s into dst (cap bytes), lowercase, cut. */
+static void set_lower(char *dst, size_t cap, const char *s)
+{
+	size_t i = 0;
+	for (; s[i] && i + 1 < cap; i++)
+		dst[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] | 0x20 : s[i]);
+	dst[i] = 0;
+}
+
+/* Records a header name (lowercase, once). */
+static void add_hname(vg_email_doc *d, const char *name)
+{
+	char low[sizeof(d->hnames[0])];
+	set_lower(low, sizeof(low), name);
+	for (size_t i = 0; i < d->nhnames; i++)
+		if (!strcmp(d->hnames[i], low))
+			return;
+	if (d->nhnames < VG_EMAIL_MAX_HNAMES)
+		memcpy(d->hnames[d->nhnames++], low, sizeof(low));
+}
+
 /* Keeps what the scanner reads from the headers. */
 static void read_headers(vg_email_doc *d, GMimeMessage *msg)
 {
@@ -107,9 +134,32 @@ static void read_headers(vg_email_doc *d, GMimeMessage *msg)
 		const char *name = g_mime_header_get_name(h);
 		if (!name)
 			continue;
+		add_hname(d, name);
+		if (!g_ascii_strcasecmp(name, "Received"))
+			d->nreceived++;
+		else if (!g_ascii_strcasecmp(name, "List-Unsubscribe"))
+			d->list_unsubscribe = true;
+		else if (!g_ascii_strcasecmp(name, "List-Id"))
+			d->list_id = true;
+		else if (!g_ascii_strcasecmp(name, "DKIM-Signature") ||
+		         !g_ascii_strcasecmp(name, "DomainKey-Signature"))
+			d->dkim_signature = true;
 		const char *v = g_mime_header_get_value(h);
 		if (!v)
 			continue;
+		if (!d->precedence[0] && !g_ascii_strcasecmp(name, "Precedence")) {
+			while (*v == ' ' || *v == '\t')
+				v++;
+			set_lower(d->precedence, sizeof(d->precedence), v);
+		} else if (!d->msgid_domain[0] && !g_ascii_strcasecmp(name, "Message-ID")) {
+			const char *at = strrchr(v, '@');
+			if (at) {
+				set_lower(d->msgid_domain, sizeof(d->msgid_domain), at + 1);
+				char *gt = strpbrk(d->msgid_domain, "> \t");
+				if (gt)
+					*gt = 0;
+			}
+		}
 		if (!auth && !g_ascii_strcasecmp(name, "Authentication-Results")) {
 			auth = true;
 			size_t used = strlen(d->auth);
@@ -136,6 +186,12 @@ static void read_headers(vg_email_doc *d, GMimeMessage *msg)
 	              d->from_addr, sizeof(d->from_addr));
 	first_mailbox(g_mime_message_get_reply_to(msg), NULL, 0, d->reply_addr,
 	              sizeof(d->reply_addr));
+	GMimeObject *body = g_mime_message_get_mime_part(msg);
+	GMimeContentType *ct = body ? g_mime_object_get_content_type(body) : NULL;
+	char *mt = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
+	if (mt)
+		set_lower(d->top_ctype, sizeof(d->top_ctype), mt);
+	g_free(mt);
 }
 
 /* Records an attachment (name and content type). */

@@ -19,8 +19,9 @@
  * not see.
  *
  * File (little-endian), every field checked on load:
- *   "VGSCANM1" | u32 version (1) | u32 bits | u32 nparts (2)
- *   per part: u32 present | f32 bias, scale, cal_a, cal_b, cal_c
+ *   "VGSCANM1" | u32 version (2) | u32 bits | u32 nparts (2)
+ *   per part: u32 present | u32 features (VG_EF_*)
+ *             | f32 bias, scale, cal_a, cal_b, cal_c, thr_phish, thr_suspicious
  *             | present ? (1 << bits) i16 weights : nothing
  *   u32 CRC-32 (zlib) of everything before it.
  * Weights are quantized to 16 bits (weight = q * scale), which keeps the
@@ -35,7 +36,8 @@
 #include <zlib.h>
 
 #define MAGIC "VGSCANM1"
-#define VERSION 1u
+#define VERSION 2u
+#define PART_HEAD 36
 #define NPARTS 2u
 
 /* ---- Hashing ---- */
@@ -185,20 +187,25 @@ int vg_model_load(vg_model *m, const unsigned char *data, size_t n, vg_err *err)
 	size_t pos = 20, nw = (size_t)1 << bits;
 	m->bits = bits;
 	for (unsigned k = 0; k < NPARTS; k++) {
-		if (n - 4 < pos + 24) {
+		if (n - 4 < pos + PART_HEAD) {
 			vg_model_free(m);
 			return vg_err_set(err, VG_ECORRUPT, "model truncated in part %u", k);
 		}
 		vg_model_part *p = &m->part[k];
 		uint32_t present = get_u32(data + pos);
-		p->bias = get_f32(data + pos + 4);
-		p->scale = get_f32(data + pos + 8);
-		p->cal_a = get_f32(data + pos + 12);
-		p->cal_b = get_f32(data + pos + 16);
-		p->cal_c = get_f32(data + pos + 20);
-		pos += 24;
-		if (present > 1 || !isfinite(p->bias) || !isfinite(p->scale) ||
-		    !isfinite(p->cal_a) || !isfinite(p->cal_b) || !isfinite(p->cal_c)) {
+		p->features = get_u32(data + pos + 4);
+		p->bias = get_f32(data + pos + 8);
+		p->scale = get_f32(data + pos + 12);
+		p->cal_a = get_f32(data + pos + 16);
+		p->cal_b = get_f32(data + pos + 20);
+		p->cal_c = get_f32(data + pos + 24);
+		p->thr_phish = get_f32(data + pos + 28);
+		p->thr_suspicious = get_f32(data + pos + 32);
+		pos += PART_HEAD;
+		if (present > 1 || (p->features & ~(uint32_t)VG_EF__ALL) || !isfinite(p->bias) ||
+		    !isfinite(p->scale) || !isfinite(p->cal_a) || !isfinite(p->cal_b) ||
+		    !isfinite(p->cal_c) || !isfinite(p->thr_phish) ||
+		    !isfinite(p->thr_suspicious) || !(p->thr_suspicious < p->thr_phish)) {
 			vg_model_free(m);
 			return vg_err_set(err, VG_ECORRUPT, "bad values in model part %u", k);
 		}
@@ -266,7 +273,7 @@ int vg_model_save(const vg_model *m, const char *path, vg_err *err)
 {
 	size_t nw = (size_t)1 << m->bits, size = 20 + 4;
 	for (unsigned k = 0; k < NPARTS; k++)
-		size += 24 + (m->part[k].present ? 2 * nw : 0);
+		size += PART_HEAD + (m->part[k].present ? 2 * nw : 0);
 	unsigned char *buf = vg_xmalloc(size), *p = buf;
 	memcpy(p, MAGIC, 8);
 	put_u32(p + 8, VERSION);
@@ -275,13 +282,18 @@ int vg_model_save(const vg_model *m, const char *path, vg_err *err)
 	p += 20;
 	for (unsigned k = 0; k < NPARTS; k++) {
 		const vg_model_part *q = &m->part[k];
+		/* an absent part keeps the default thresholds (a valid file) */
+		bool thr = q->thr_suspicious < q->thr_phish;
 		put_u32(p, q->present);
-		put_f32(p + 4, q->bias);
-		put_f32(p + 8, q->scale);
-		put_f32(p + 12, q->cal_a);
-		put_f32(p + 16, q->cal_b);
-		put_f32(p + 20, q->cal_c);
-		p += 24;
+		put_u32(p + 4, q->features);
+		put_f32(p + 8, q->bias);
+		put_f32(p + 12, q->scale);
+		put_f32(p + 16, q->cal_a);
+		put_f32(p + 20, q->cal_b);
+		put_f32(p + 24, q->cal_c);
+		put_f32(p + 28, thr ? q->thr_phish : (float)VG_LOGIT_PHISHING);
+		put_f32(p + 32, thr ? q->thr_suspicious : (float)VG_LOGIT_SUSPICIOUS);
+		p += PART_HEAD;
 		if (!q->present)
 			continue;
 		for (size_t i = 0; i < nw; i++) {
@@ -438,11 +450,12 @@ static void lr_free(lr *m)
  * on the log loss, with a light ridge toward (1, 0, 1) so that a class the
  * held-out data never shows does not push a weight to infinity.
  */
-static void calibrate(const double *logit, const float *ev, const unsigned char *y, size_t n,
-                      float *a_out, float *b_out, float *c_out)
+void vg_model_calibrate(const double *logit, const float *ev, const unsigned char *y, size_t n,
+                        float *a_out, float *b_out, float *c_out)
 {
 	double th[3] = {1, 0, 1};
 	const double prior[3] = {1, 0, 1}, ridge = 1.0;
+	*a_out = 1, *b_out = 0, *c_out = 1;
 	for (int it = 0; it < 50; it++) {
 		double g[3] = {0}, h[3][3] = {{0}};
 		for (size_t i = 0; i < n; i++) {
@@ -516,9 +529,8 @@ static void quantize(vg_model_part *p, const lr *m)
 	p->present = true;
 }
 
-/* Trains part p on t: cross-fitted calibration, then the final fit. */
-void vg_model_train(vg_model_part *p, unsigned bits, const vg_trainset *t,
-                    const vg_train_params *tp, double *oof)
+/* Cross-fitting: the held-out logit of every example. */
+void vg_model_cv(unsigned bits, const vg_trainset *t, const vg_train_params *tp, double *oof)
 {
 	size_t n = t->n;
 	uint64_t seed = tp->seed;
@@ -531,7 +543,6 @@ void vg_model_train(vg_model_part *p, unsigned bits, const vg_trainset *t,
 		perm[i - 1] = perm[j];
 		perm[j] = tmp;
 	}
-	double *held = vg_xmalloc((n ? n : 1) * sizeof(double));
 	size_t *tr = vg_xmalloc((n ? n : 1) * sizeof(size_t));
 	unsigned folds = tp->folds < 2 ? 2 : tp->folds;
 	for (unsigned k = 0; k < folds; k++) {
@@ -543,12 +554,26 @@ void vg_model_train(vg_model_part *p, unsigned bits, const vg_trainset *t,
 		lr_init(&m, bits);
 		lr_fit(&m, t, tr, ntr, tp, tp->seed + 1 + k);
 		for (size_t i = k; i < n; i += folds)
-			held[perm[i]] = lr_logit(&m, &t->x[perm[i]]);
+			oof[perm[i]] = lr_logit(&m, &t->x[perm[i]]);
 		lr_free(&m);
 	}
-	calibrate(held, t->evidence, t->y, n, &p->cal_a, &p->cal_b, &p->cal_c);
+	free(tr);
+	free(perm);
+}
+
+/* Trains part p on t: cross-fitted calibration, then the final fit. */
+void vg_model_train(vg_model_part *p, unsigned bits, const vg_trainset *t,
+                    const vg_train_params *tp, double *oof)
+{
+	size_t n = t->n;
+	double *held = vg_xmalloc((n ? n : 1) * sizeof(double));
+	vg_model_cv(bits, t, tp, held);
+	vg_model_calibrate(held, t->evidence, t->y, n, &p->cal_a, &p->cal_b, &p->cal_c);
+	p->thr_phish = (float)VG_LOGIT_PHISHING;
+	p->thr_suspicious = (float)VG_LOGIT_SUSPICIOUS;
 	if (oof)
 		memcpy(oof, held, n * sizeof(double));
+	size_t *tr = vg_xmalloc((n ? n : 1) * sizeof(size_t));
 	lr m;
 	lr_init(&m, bits);
 	for (size_t i = 0; i < n; i++)
@@ -558,5 +583,14 @@ void vg_model_train(vg_model_part *p, unsigned bits, const vg_trainset *t,
 	lr_free(&m);
 	free(tr);
 	free(held);
-	free(perm);
+}
+
+/* The email model's log-odds on a message with n distinct features: the
+ * model learned from long messages, so on a short one it is pulled toward
+ * the prior in proportion. */
+double vg_email_shrink(double m, size_t n)
+{
+	if (n >= VG_EMAIL_FULL_FEATURES)
+		return m;
+	return VG_EMAIL_PRIOR + (m - VG_EMAIL_PRIOR) * (double)n / VG_EMAIL_FULL_FEATURES;
 }

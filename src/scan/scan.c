@@ -162,10 +162,6 @@ R(r_password_field, "password_field", "Le message contient un champ de mot de pa
 
 /* Prior log-odds when there is no model. */
 #define NO_MODEL_PRIOR (-2.0)
-/* Emails with fewer distinct features than this get a model shrunk toward
- * EMAIL_PRIOR (log-odds of the 1:5 spam to ham ratio of its training set). */
-#define EMAIL_FULL_FEATURES 300
-#define EMAIL_PRIOR (-1.6)
 /* A decisive hit makes the score at least this. */
 #define DECISIVE_FLOOR 0.9
 
@@ -638,6 +634,27 @@ static double sigmoid(double z)
 	return z >= 0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
 }
 
+/*
+ * The shown score's log-odds from the calibrated ones: shifted piecewise
+ * linearly so that the part's thresholds (calibrated by `vigie scan train`
+ * at a cross-validated false-positive rate) fall on the verdict thresholds
+ * VG_SCAN_PHISHING_AT and VG_SCAN_SUSPICIOUS_AT. Monotone; the identity for
+ * the default thresholds (the SMS part).
+ */
+double vg_scan_shift(const vg_model_part *p, double z)
+{
+	double tp = p->thr_phish, ts = p->thr_suspicious;
+	if (!(ts < tp) || (p->thr_phish == (float)VG_LOGIT_PHISHING &&
+	                   p->thr_suspicious == (float)VG_LOGIT_SUSPICIOUS))
+		return z;
+	if (z >= tp)
+		return VG_LOGIT_PHISHING + (z - tp);
+	if (z <= ts)
+		return VG_LOGIT_SUSPICIOUS + (z - ts);
+	return VG_LOGIT_SUSPICIOUS +
+	       (z - ts) * (VG_LOGIT_PHISHING - VG_LOGIT_SUSPICIOUS) / (tp - ts);
+}
+
 /* Orders hits: decisive first, then by weight, strongest first. */
 static int cmp_hits(const void *a, const void *b)
 {
@@ -661,11 +678,10 @@ static void finish(vg_scan_ctx *cx, vg_scan_channel ch, vg_scan_result *r)
 		/* The email model learned from long messages; on a short one (few
 		 * distinct features) it has little to go on, so its log-odds are
 		 * pulled toward the prior in proportion. */
-		if (ch == VG_SCAN_EMAIL && cx->feats.n < EMAIL_FULL_FEATURES)
-			m = EMAIL_PRIOR +
-			    (m - EMAIL_PRIOR) * (double)cx->feats.n / EMAIL_FULL_FEATURES;
+		if (ch == VG_SCAN_EMAIL)
+			m = vg_email_shrink(m, cx->feats.n);
 		r->model = sigmoid(m);
-		z = m + p->cal_c * r->evidence;
+		z = vg_scan_shift(p, m + p->cal_c * r->evidence);
 		if (r->model >= 0.5) {
 			double ev = r->evidence;
 			hit(r, &r_model, (float)(p->cal_a * logit), false, "%.0f %%",
@@ -979,9 +995,74 @@ static void anchor_rules(vg_scan_ctx *cx, vg_scan_result *r, linkstate *ls)
 		hit(r, &r_link_text, 0.5f, false, "%s", weak);
 }
 
-/* Appends the email's own features: subject words, header names, sender
- * domain, attachment types, structure. */
-static void email_features(vg_scan_ctx *cx, const vg_scan_result *r, unsigned bits)
+/* Appends a named token (cut to the buffer). */
+static void token(vg_feats *f, unsigned bits, const char *fmt, ...) VG_PRINTF(3, 4);
+static void token(vg_feats *f, unsigned bits, const char *fmt, ...)
+{
+	char tok[VG_SCAN_HOST_MAX + 16];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tok, sizeof(tok), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	vg_feats_token(f, tok, (size_t)n < sizeof(tok) ? (size_t)n : sizeof(tok) - 1, bits,
+	               NS_TOKEN);
+}
+
+/* "same" or "other": how host's registrable domain compares with the
+ * sender's registrable domain fdom; NULL when either is unknown. */
+static const char *same_domain(const vg_scan *sc, const char *host, const char *fdom)
+{
+	if (!host[0] || !fdom[0])
+		return NULL;
+	char d[VG_SCAN_HOST_MAX];
+	vg_registrable(sc, host, d, sizeof(d));
+	return strcmp(d, fdom) ? "other" : "same";
+}
+
+/*
+ * The headers that tell legitimate bulk mail (mailing lists, newsletters)
+ * from spam (VG_EF_BULK): List-Unsubscribe and List-Id, Precedence, a DKIM
+ * or DomainKeys signature, whether the Return-Path and Message-ID domains
+ * are the sender's, the length of the Received chain, the top content type.
+ * Only what is there makes a token: a message pasted without its headers is
+ * not judged by their absence. Their weights are learned; whether they are
+ * used at all is decided by cross-validation on the training split
+ * (train.c).
+ */
+static void bulk_features(vg_scan_ctx *cx, const char *fdom, unsigned bits)
+{
+	const vg_email_doc *d = &cx->doc;
+	vg_feats *f = &cx->feats;
+	if (d->list_unsubscribe)
+		token(f, bits, "b:lu");
+	if (d->list_id)
+		token(f, bits, "b:li");
+	if (d->dkim_signature)
+		token(f, bits, "b:dkim");
+	if (d->precedence[0])
+		token(f, bits, "b:prec:%s", d->precedence);
+	const char *rp = strrchr(d->return_path, '@');
+	char host[VG_SCAN_HOST_MAX];
+	snprintf(host, sizeof(host), "%s", rp ? rp + 1 : "");
+	for (char *p = host; *p; p++)
+		*p = (char)((*p >= 'A' && *p <= 'Z') ? *p | 0x20 : *p);
+	const char *cmp = same_domain(cx->sc, host, fdom);
+	if (cmp)
+		token(f, bits, "b:rp:%s", cmp);
+	cmp = same_domain(cx->sc, d->msgid_domain, fdom);
+	if (cmp)
+		token(f, bits, "b:mid:%s", cmp);
+	if (d->nreceived)
+		token(f, bits, "b:rcv:%u", d->nreceived < 8 ? d->nreceived : 8);
+	if (d->top_ctype[0])
+		token(f, bits, "b:ct:%s", d->top_ctype);
+}
+
+/* Appends the email's own features: subject words, sender domain,
+ * attachment types, structure, links; and the optional groups. */
+static void email_features(vg_scan_ctx *cx, const vg_scan_result *r, unsigned bits, uint32_t groups)
 {
 	const vg_email_doc *d = &cx->doc;
 	vg_feats *f = &cx->feats;
@@ -1008,6 +1089,14 @@ static void email_features(vg_scan_ctx *cx, const vg_scan_result *r, unsigned bi
 	if (d->html_only)
 		vg_feats_token(f, "htmlonly", 8, bits, NS_TOKEN);
 	link_features(f, r, bits);
+	if (groups & VG_EF_BULK)
+		bulk_features(cx, fdom, bits);
+	if (groups & VG_EF_HNAMES)
+		for (size_t i = 0; i < d->nhnames; i++)
+			token(f, bits, "h:%s", d->hnames[i]);
+	if (groups & VG_EF_RULES)
+		for (size_t i = 0; i < r->nhits; i++)
+			token(f, bits, "r:%s", r->hits[i].reason->code);
 }
 
 /* Keeps each feature once (presence, not counts): a newsletter repeating a
@@ -1098,9 +1187,11 @@ static float analyze_email(vg_scan_ctx *cx, const char *raw, size_t n, vg_scan_r
 	size_t nw = ts.nw;
 	while (nw && cx->w[nw - 1].off > 32768)
 		nw--;
+	uint32_t groups = cx->sc->model.part[VG_SCAN_EMAIL].features;
 	vg_feats_text(&cx->feats, &cx->fold, cx->w, nw, bits, NS_BODY, true);
-	email_features(cx, r, bits);
-	dedup(cx, bits);
+	email_features(cx, r, bits, groups);
+	if (!(groups & VG_EF_COUNTS))
+		dedup(cx, bits);
 	return (float)r->evidence;
 }
 
@@ -1115,10 +1206,14 @@ int vg_scan_email(vg_scan_ctx *cx, const char *raw, size_t n, vg_scan_result *ou
 	return 0;
 }
 
-float vg_scan_email_features(vg_scan_ctx *cx, const char *raw, size_t n, vg_feats *out)
+float vg_scan_email_features(vg_scan_ctx *cx, const char *raw, size_t n, vg_feats *out,
+                             bool *decisive)
 {
 	vg_scan_result *r = vg_xmalloc(sizeof(*r));
 	float ev = analyze_email(cx, raw, n > VG_SCAN_EMAIL_MAX ? VG_SCAN_EMAIL_MAX : n, r);
+	*decisive = false;
+	for (size_t i = 0; i < r->nhits; i++)
+		*decisive |= r->hits[i].decisive;
 	free(r);
 	out->n = 0;
 	for (size_t i = 0; i < cx->feats.n; i++)

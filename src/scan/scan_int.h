@@ -271,12 +271,32 @@ void vg_brand_names_cs(const vg_brands *b, const char *s, size_t n, void (*fn)(v
 #define VG_MODEL_BITS_MIN 10
 #define VG_MODEL_BITS_MAX 22
 
+/* Optional feature groups of the email model (vg_model_part.features),
+ * chosen by cross-validation in `vigie scan train` (train.c). */
+enum {
+	VG_EF_BULK = 1u << 0,   /* bulk-mail headers: List-*, Precedence, DKIM-Signature,
+	                         * Return-Path and Message-ID domains, Received count */
+	VG_EF_HNAMES = 1u << 1, /* one token per header name present */
+	VG_EF_RULES = 1u << 2,  /* one token per rule hit (the model learns its weight) */
+	VG_EF_COUNTS = 1u << 3, /* features count repeats (default: presence) */
+	VG_EF__ALL = (1u << 4) - 1
+};
+
+/* The verdict thresholds of a part, as log-odds of the calibrated score
+ * (the SMS defaults: 0.5 and 0.35). The shown score is the calibrated one
+ * shifted piecewise so that thr_phish maps to VG_SCAN_PHISHING_AT and
+ * thr_suspicious to VG_SCAN_SUSPICIOUS_AT (scan.c). */
+#define VG_LOGIT_PHISHING 0.0
+#define VG_LOGIT_SUSPICIOUS (-0.6190392084062235) /* log(0.35 / 0.65) */
+
 typedef struct vg_model_part {
 	bool present;
+	uint32_t features; /* VG_EF_* (email part) */
 	float bias;
-	float scale;               /* weight = q * scale */
-	float cal_a, cal_b, cal_c; /* score = sigmoid(a*logit + c*evidence + b) */
-	int16_t *w;                /* 1 << bits quantized weights */
+	float scale;                     /* weight = q * scale */
+	float cal_a, cal_b, cal_c;       /* p = sigmoid(a*logit + c*evidence + b) */
+	float thr_phish, thr_suspicious; /* verdict thresholds on a*logit + c*evidence + b */
+	int16_t *w;                      /* 1 << bits quantized weights */
 } vg_model_part;
 
 typedef struct vg_model {
@@ -327,9 +347,23 @@ typedef struct vg_train_params {
 } vg_train_params;
 
 /* Trains p (weights, bias, calibration) on t. Deterministic. oof, when not
- * NULL, receives the held-out logits (n values) used for calibration. */
+ * NULL, receives the held-out logits (n values) used for calibration. The
+ * thresholds are set to the defaults (train.c calibrates the email ones). */
 void vg_model_train(vg_model_part *p, unsigned bits, const vg_trainset *t,
                     const vg_train_params *tp, double *oof);
+/* Cross-fitting alone: oof[i] is the logit of example i under a model trained
+ * on the other folds (tp->folds, seeded shuffle). */
+void vg_model_cv(unsigned bits, const vg_trainset *t, const vg_train_params *tp, double *oof);
+/* Fits (a, b, c) on held-out logits (Newton, light ridge toward (1, 0, 1)). */
+void vg_model_calibrate(const double *logit, const float *ev, const unsigned char *y, size_t n,
+                        float *a, float *b, float *c);
+
+/* Emails with fewer distinct features than this get a model pulled toward
+ * VG_EMAIL_PRIOR (the log-odds of the 1:5 spam to ham ratio of the training
+ * set) in proportion: m is a * logit + b, n the number of features. */
+#define VG_EMAIL_FULL_FEATURES 300
+#define VG_EMAIL_PRIOR (-1.6)
+double vg_email_shrink(double m, size_t n);
 
 /* ---- Email parsing (mime.c, html.c) ---- */
 
@@ -346,6 +380,7 @@ typedef struct vg_attachment {
 
 #define VG_EMAIL_MAX_ANCHORS 64
 #define VG_EMAIL_MAX_ATTACH 16
+#define VG_EMAIL_MAX_HNAMES 48
 #define VG_EMAIL_TEXT_MAX (256u * 1024) /* text kept for rules and the model */
 
 typedef struct vg_email_doc {
@@ -354,6 +389,15 @@ typedef struct vg_email_doc {
 	vg_buf strings; /* hrefs and anchor texts */
 	char from_name[256], from_addr[256], reply_addr[256], return_path[256];
 	char auth[512]; /* the topmost Authentication-Results (+ Received-SPF) */
+	/* what separates legitimate bulk mail (mailing lists, newsletters) from
+	 * spam, for the email model's header features (scan.c) */
+	char hnames[VG_EMAIL_MAX_HNAMES][32]; /* distinct header names, lowercase */
+	size_t nhnames;
+	unsigned nreceived;     /* Received headers */
+	char precedence[16];    /* Precedence value, lowercase ("bulk", "list") */
+	char msgid_domain[128]; /* the domain of the Message-ID */
+	char top_ctype[48];     /* the top-level content type, lowercase */
+	bool list_unsubscribe, list_id, dkim_signature;
 	vg_anchor anchors[VG_EMAIL_MAX_ANCHORS];
 	size_t nanchors;
 	vg_attachment att[VG_EMAIL_MAX_ATTACH];
@@ -383,7 +427,13 @@ struct vg_scan {
 
 /* The features and rule evidence of a text or an email, for training. */
 float vg_scan_sms_features(vg_scan_ctx *cx, const char *s, size_t n, vg_feats *out);
-float vg_scan_email_features(vg_scan_ctx *cx, const char *raw, size_t n, vg_feats *out);
+/* The email's features and evidence, with the feature groups of the
+ * scanner's email part (sc->model.part[VG_SCAN_EMAIL].features); *decisive
+ * says whether a decisive rule fired. */
+float vg_scan_email_features(vg_scan_ctx *cx, const char *raw, size_t n, vg_feats *out,
+                             bool *decisive);
+/* The shown score's log-odds from the calibrated ones z (see scan.c). */
+double vg_scan_shift(const vg_model_part *p, double z);
 
 /* The built-in data (generated at build time from data/scan/). */
 extern const unsigned char vg_scan_builtin_brands[];

@@ -1,7 +1,8 @@
 /*
  * test_scan_email.c: emails through GMime: the text and HTML parts, links
  * whose text names another domain, attachments, the headers (display name,
- * Reply-To, SPF/DKIM/DMARC), mbox splitting, HTML to text, malformed and
+ * Reply-To, SPF/DKIM/DMARC, the bulk-mail headers the model reads), mbox
+ * splitting, HTML to text, malformed and
  * oversized input.
  */
 #include "scan/scan_int.h"
@@ -217,6 +218,57 @@ static void test_headers(void **state)
 	HAS("display_name_brand");
 }
 
+/* What the email model's bulk-mail features read from the headers. */
+static void test_bulk_headers(void **state)
+{
+	(void)state;
+	vg_email_doc d = {0};
+	const char *raw =
+	    "Received: from a by b\r\nReceived: from c by d\r\nreceived: from e by f\r\n"
+	    "Return-Path: <bounce@Lists.Example.org>\r\n"
+	    "Message-ID: <1234@mail.example.org>\r\n"
+	    "DKIM-Signature: v=1; d=example.org\r\n"
+	    "List-Id: News <news.example.org>\r\n"
+	    "List-Unsubscribe: <mailto:leave@example.org>\r\n"
+	    "Precedence:  Bulk\r\n"
+	    "From: News <news@example.org>\r\nSubject: n\r\n"
+	    "Content-Type: multipart/alternative; boundary=B\r\n\r\n"
+	    "--B\r\nContent-Type: text/plain\r\n\r\nhello\r\n--B--\r\n";
+	vg_email_parse(&d, raw, strlen(raw));
+	assert_int_equal(d.nreceived, 3);
+	assert_true(d.list_id && d.list_unsubscribe && d.dkim_signature);
+	assert_string_equal(d.precedence, "bulk");
+	assert_string_equal(d.msgid_domain, "mail.example.org");
+	assert_string_equal(d.return_path, "bounce@Lists.Example.org");
+	assert_string_equal(d.top_ctype, "multipart/alternative");
+	/* header names: lowercase, each once */
+	size_t received = 0;
+	bool from = false;
+	for (size_t i = 0; i < d.nhnames; i++) {
+		received += !strcmp(d.hnames[i], "received");
+		from |= !strcmp(d.hnames[i], "from");
+	}
+	assert_int_equal(received, 1);
+	assert_true(from);
+	/* a plain message has none of them; a second parse starts clean */
+	const char *plain = "From: a@example.com\r\nSubject: hi\r\n\r\nhi\r\n";
+	vg_email_parse(&d, plain, strlen(plain));
+	assert_int_equal(d.nreceived, 0);
+	assert_false(d.list_id || d.list_unsubscribe || d.dkim_signature);
+	assert_string_equal(d.precedence, "");
+	assert_string_equal(d.msgid_domain, "");
+	assert_int_equal(d.nhnames, 2);
+	/* at most VG_EMAIL_MAX_HNAMES names are kept */
+	char big[8192];
+	size_t o = 0;
+	for (int i = 0; i < 100; i++)
+		o += (size_t)snprintf(big + o, sizeof(big) - o, "X-H%d: v\r\n", i);
+	snprintf(big + o, sizeof(big) - o, "\r\nbody\r\n");
+	vg_email_parse(&d, big, strlen(big));
+	assert_int_equal(d.nhnames, VG_EMAIL_MAX_HNAMES);
+	vg_email_doc_free(&d);
+}
+
 static void test_mbox(void **state)
 {
 	(void)state;
@@ -315,8 +367,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_phishing_text), cmocka_unit_test(test_genuine),
 	    cmocka_unit_test(test_html_links),    cmocka_unit_test(test_attachments),
-	    cmocka_unit_test(test_headers),       cmocka_unit_test(test_mbox),
-	    cmocka_unit_test(test_html_to_text),  cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_headers),       cmocka_unit_test(test_bulk_headers),
+	    cmocka_unit_test(test_mbox),          cmocka_unit_test(test_html_to_text),
+	    cmocka_unit_test(test_malformed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

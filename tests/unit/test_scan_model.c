@@ -2,8 +2,9 @@
  * test_scan_model.c: the scanner's statistical model: feature hashing,
  * training (it learns, it is deterministic, the calibration is sane), the
  * file format (round trip, every kind of damage refused with a clear
- * message), `vigie scan train` end to end on a small corpus, and the
- * built-in model.
+ * message), the shift of the shown score, `vigie scan train` end to end on
+ * a small corpus (SMS alone, and with emails: cross-validated choices), and
+ * the built-in model.
  */
 #include "scan/scan_int.h"
 
@@ -181,6 +182,9 @@ static void test_file(void **state)
 	small_set(&t);
 	vg_model m = {.bits = BITS};
 	vg_model_train(&m.part[0], BITS, &t, &params, NULL);
+	m.part[0].features = VG_EF_BULK | VG_EF_RULES;
+	m.part[0].thr_phish = 1.5f;
+	m.part[0].thr_suspicious = -0.25f;
 	vg_err err = {0};
 	assert_int_equal(vg_model_save(&m, path, &err), 0);
 	/* round trip */
@@ -191,6 +195,11 @@ static void test_file(void **state)
 	assert_false(back.part[1].present);
 	assert_memory_equal(back.part[0].w, m.part[0].w, ((size_t)1 << BITS) * sizeof(int16_t));
 	assert_true(back.part[0].scale == m.part[0].scale && back.part[0].cal_b == m.part[0].cal_b);
+	assert_int_equal(back.part[0].features, VG_EF_BULK | VG_EF_RULES);
+	assert_true(back.part[0].thr_phish == 1.5f && back.part[0].thr_suspicious == -0.25f);
+	/* an absent part is written with the default thresholds */
+	assert_true(back.part[1].thr_phish == (float)VG_LOGIT_PHISHING &&
+	            back.part[1].thr_suspicious == (float)VG_LOGIT_SUSPICIOUS);
 	vg_model_free(&back);
 	/* damage of every kind */
 	size_t n;
@@ -209,7 +218,10 @@ static void test_file(void **state)
 		size_t at;
 		uint32_t v;
 		const char *what;
-	} fields[] = {{8, 2, "version"}, {12, 40, "header"}, {16, 3, "header"}, {20, 5, "part 0"}};
+	} fields[] = {
+	    {8, 1, "version"},          {8, 99, "version"},         {12, 40, "header"},
+	    {16, 3, "header"},          {20, 5, "part 0"},          {24, 1u << 9, "part 0"},
+	    {48, 0xbf800000, "part 0"}, {52, 0x40000000, "part 0"}, {48, 0x7fc00000, "part 0"}};
 	for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
 		memcpy(bad, good, n);
 		for (int b = 0; b < 4; b++)
@@ -250,6 +262,29 @@ static void test_file(void **state)
 	free(longer);
 	vg_model_free(&m);
 	vg_trainset_free(&t);
+}
+
+/* The shown score: the part's thresholds land on the verdict thresholds,
+ * monotone, the identity for the defaults. */
+static void test_shift(void **state)
+{
+	(void)state;
+	vg_model_part p = {.thr_phish = (float)VG_LOGIT_PHISHING,
+	                   .thr_suspicious = (float)VG_LOGIT_SUSPICIOUS};
+	for (double z = -8; z <= 8; z += 0.37)
+		assert_true(vg_scan_shift(&p, z) == z);
+	p.thr_phish = 2.0f;
+	p.thr_suspicious = -1.0f;
+	assert_true(fabs(vg_scan_shift(&p, 2.0) - VG_LOGIT_PHISHING) < 1e-9);
+	assert_true(fabs(vg_scan_shift(&p, -1.0) - VG_LOGIT_SUSPICIOUS) < 1e-9);
+	assert_true(fabs(vg_scan_shift(&p, 5.0) - 3.0) < 1e-9);
+	assert_true(fabs(vg_scan_shift(&p, -4.0) - (VG_LOGIT_SUSPICIOUS - 3.0)) < 1e-9);
+	double prev = -INFINITY;
+	for (double z = -8; z <= 8; z += 0.01) {
+		double y = vg_scan_shift(&p, z);
+		assert_true(y > prev);
+		prev = y;
+	}
 }
 
 /* `vigie scan train` on a tiny corpus laid out like data/: runs, writes a
@@ -326,6 +361,117 @@ static void test_train_command(void **state)
 	rmdir(dir);
 }
 
+/* Writes a tiny SpamAssassin-like set: n messages dir/NNNN.txt. */
+static void email_dir(const char *dir, bool spam, int n)
+{
+	mkdir(dir, 0700);
+	for (int i = 0; i < n; i++) {
+		char p[600];
+		snprintf(p, sizeof(p), "%s/%04d.txt", dir, i);
+		FILE *f = fopen(p, "w");
+		assert_non_null(f);
+		if (spam)
+			fprintf(f,
+			        "From: Winner %d <promo%d@cheap-offers.example>\n"
+			        "Subject: You won a FREE prize %d\nContent-Type: text/html\n\n"
+			        "<p>Claim your free cash prize now, click <a "
+			        "href=\"http://198.51.100.%d/x\">here</a>. %s</p>\n",
+			        i, i, i, i % 250, spam_texts[i % 6]);
+		else
+			fprintf(
+			    f,
+			    "Received: from a by b\nReturn-Path: <list-bounce@lists.example.org>\n"
+			    "From: Dev %d <dev%d@example.org>\nList-Id: <dev.lists.example.org>\n"
+			    "Subject: Re: build %d\n\nThe build of revision %d passes; %s.\n",
+			    i, i, i, i, ham_texts[i % 6]);
+		fclose(f);
+	}
+}
+
+/* The email part: trained from spam-1 and easy-ham-1, feature groups and
+ * thresholds chosen by cross-validation, deterministic. */
+static void test_train_email(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/vigie-test-trainmail-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char p[512], sa[512];
+	snprintf(p, sizeof(p), "%s/corpora", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/corpora/sms", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/scan", dir);
+	mkdir(p, 0700);
+	FILE *f;
+	snprintf(p, sizeof(p), "%s/corpora/sms/uci_sms_spam_collection.tsv", dir);
+	f = fopen(p, "w");
+	for (int rep = 0; rep < 4; rep++)
+		for (size_t i = 0; i < 6; i++)
+			fprintf(f, "spam\t%s\nham\t%s\n", spam_texts[i], ham_texts[i]);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/corpora/sms/spamhunter_fr_dev.txt", dir);
+	f = fopen(p, "w");
+	fputs("Colis en attente, frais de 1,99 EUR http //bit.ly/x\n", f);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/scan/sms_fr_train.tsv", dir);
+	f = fopen(p, "w");
+	fputs("ham\tSalut, tu rentres quand ?\n", f);
+	fclose(f);
+	snprintf(sa, sizeof(sa), "%s/sa", dir);
+	mkdir(sa, 0700);
+	snprintf(p, sizeof(p), "%s/spam-1", sa);
+	email_dir(p, true, 20);
+	snprintf(p, sizeof(p), "%s/easy-ham-1", sa);
+	email_dir(p, false, 60);
+	char out1[512], out2[512];
+	snprintf(out1, sizeof(out1), "%s/m1.bin", dir);
+	snprintf(out2, sizeof(out2), "%s/m2.bin", dir);
+	vg_scan_train_opts o = {
+	    .data_dir = dir, .email_dir = sa, .out_path = out1, .hash_bits = BITS};
+	vg_err err = {0};
+	assert_int_equal(vg_scan_train(&o, &err), 0);
+	o.out_path = out2;
+	assert_int_equal(vg_scan_train(&o, &err), 0);
+	size_t n1, n2;
+	unsigned char *b1 = read_file(out1, &n1), *b2 = read_file(out2, &n2);
+	assert_int_equal(n1, n2);
+	assert_memory_equal(b1, b2, n1);
+	vg_model m;
+	assert_int_equal(vg_model_load(&m, b1, n1, &err), 0);
+	assert_true(m.part[VG_SCAN_EMAIL].present);
+	assert_int_equal(m.part[VG_SCAN_EMAIL].features & ~(uint32_t)VG_EF__ALL, 0);
+	/* never more lenient than the calibrated probabilities 0.5 and 0.35 */
+	assert_true(m.part[VG_SCAN_EMAIL].thr_phish >= (float)VG_LOGIT_PHISHING);
+	assert_true(m.part[VG_SCAN_EMAIL].thr_suspicious >= (float)VG_LOGIT_SUSPICIOUS);
+	assert_true(m.part[VG_SCAN_EMAIL].thr_suspicious < m.part[VG_SCAN_EMAIL].thr_phish);
+	/* the SMS part keeps the default thresholds */
+	assert_true(m.part[VG_SCAN_SMS].thr_phish == (float)VG_LOGIT_PHISHING);
+	vg_model_free(&m);
+	/* the model it wrote tells the two kinds apart */
+	vg_scan *sc;
+	assert_int_equal(vg_scan_open(out1, &sc, &err), 0);
+	vg_scan_ctx *cx = vg_scan_ctx_new(sc);
+	vg_scan_result *r = malloc(sizeof(*r));
+	const char *spam = "From: Winner <promo@cheap-offers.example>\nSubject: You won a FREE "
+	                   "prize\nContent-Type: text/html\n\n<p>Claim your free cash prize now, "
+	                   "click <a href=\"http://198.51.100.9/x\">here</a>.</p>\n";
+	const char *ham = "Received: from a by b\nReturn-Path: <list-bounce@lists.example.org>\n"
+	                  "From: Dev <dev@example.org>\nList-Id: <dev.lists.example.org>\n"
+	                  "Subject: Re: build\n\nThe build of revision 12 passes.\n";
+	assert_int_equal(vg_scan_email(cx, spam, strlen(spam), r), 0);
+	double s_spam = r->model;
+	assert_int_equal(vg_scan_email(cx, ham, strlen(ham), r), 0);
+	assert_true(s_spam > r->model);
+	free(r);
+	vg_scan_ctx_free(cx);
+	vg_scan_close(sc);
+	free(b1);
+	free(b2);
+	char cmd[700];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* The model shipped in the binary: both parts, small enough for the
  * repository, calibrated in the right direction. */
 static void test_builtin(void **state)
@@ -351,6 +497,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_features), cmocka_unit_test(test_training),
 	    cmocka_unit_test(test_file),     cmocka_unit_test(test_train_command),
+	    cmocka_unit_test(test_shift),    cmocka_unit_test(test_train_email),
 	    cmocka_unit_test(test_builtin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
