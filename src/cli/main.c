@@ -22,6 +22,9 @@ static const vg_cmd *const commands[] = {
 	&cmd_demo,
 	&cmd_scan,
 	&cmd_watch,
+	&cmd_serve,
+	&cmd_token,
+	&cmd_audit,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
