@@ -201,7 +201,7 @@ static int run(int argc, char **argv)
 		if (rc == 0)
 			rc = vg_serve_opts_config(&o, &cfg, &err);
 		if (rc) {
-			status = cli_fail("serve", rc == VG_EINVAL || rc == VG_ETOOBIG ? EXIT_USAGE : EXIT_DATA,
+			status = cli_fail("serve", rc == VG_ENOTFOUND || rc == VG_EIO ? EXIT_DATA : EXIT_USAGE,
 			                  "%s", err.msg);
 			goto out;
 		}

@@ -369,6 +369,15 @@ int vg_serve_opts_config(vg_serve_opts *o, vg_config *c, vg_err *err)
 	    (rc = get_double(c, "operator", "rate", 0.001, 1e9, &o->op_rate, err)) ||
 	    (rc = get_double(c, "operator", "burst", 1, 1e9, &o->op_burst, err)))
 		return rc;
+	/* a key of these sections nobody read is a typo: say so before
+	 * anything is opened */
+	static const char *const mine[] = {"server", "registry", "limits", "operator"};
+	for (size_t i = 0; i < c->n; i++)
+		for (size_t k = 0; k < sizeof(mine) / sizeof(mine[0]); k++)
+			if (!c->entries[i].used && !strcmp(c->entries[i].section, mine[k]))
+				return vg_config_errf(c, &c->entries[i], err, VG_EINVAL, "%s",
+				                      c->lang == VG_LANG_EN ? "unknown key"
+				                                            : "clé inconnue");
 	if (o->listen) {
 		struct sockaddr_storage sa;
 		socklen_t len;
@@ -385,10 +394,8 @@ int vg_serve_config_unused(const vg_config *c, vg_err *err)
 	for (size_t i = 0; i < c->n; i++) {
 		const vg_config_entry *e = &c->entries[i];
 		if (!e->used)
-			return vg_config_errf(c, e, err, VG_EINVAL,
-			                      c->lang == VG_LANG_EN ? "unknown key [%s] %s"
-			                                            : "clé inconnue [%s] %s",
-			                      e->section, e->key);
+			return vg_config_errf(c, e, err, VG_EINVAL, "%s",
+			                      c->lang == VG_LANG_EN ? "unknown key" : "clé inconnue");
 	}
 	return 0;
 }
