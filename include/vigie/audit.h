@@ -75,6 +75,15 @@ int vg_audit_poll(vg_audit *a, uint64_t ticket);
 /* Blocks until line ticket is durable: 0, or VG_EIO. */
 int vg_audit_wait(vg_audit *a, uint64_t ticket) VG_MUST_CHECK;
 
+/*
+ * With wait_sync false, a line counts as durable once written to the file
+ * (the kernel holds it: it survives a crash of the process, not a power
+ * cut) and fdatasync runs after, off the answer's path. Default true. For
+ * disks whose sync latency caps the helpdesk's throughput; the server's
+ * `[operator] audit_sync = no`.
+ */
+void vg_audit_set_wait_sync(vg_audit *a, bool wait_sync);
+
 /* Called by the sync thread after each sync (and on failure), outside the
  * log's lock; set before the first append. */
 void vg_audit_set_notify(vg_audit *a, void (*cb)(void *arg), void *arg);

@@ -121,6 +121,7 @@ typedef struct vg_serve_opts {
 	/* [operator] */
 	const char *token_file; /* NULL: the operator API answers 401 to everyone */
 	const char *audit_log;  /* required with token_file */
+	bool audit_sync;        /* answer after fdatasync (default), else after write */
 	double op_rate;         /* requests per second per token, sustained */
 	double op_burst;        /* requests at once per token */
 } vg_serve_opts;
@@ -190,11 +191,23 @@ void vg_serve_free(vg_serve *s);
 void vg_api_health(void *ctx, const vg_http_req *req, vg_http_resp *resp);
 
 /* POST /v1/operator/check; ctx is a vg_api_operator. */
+typedef struct vg_api_cache vg_api_cache;
 typedef struct vg_api_operator {
 	vg_tokenstore *tokens; /* NULL: every request is 401 */
 	vg_audit *audit;       /* required with tokens */
 	size_t max_body;
+	vg_api_cache *cache;   /* answers already built, or NULL (no cache) */
 } vg_api_operator;
+
+/*
+ * The answers' cache. The JSON of a check holds no identifier: it is a
+ * function of the registry generation, the kind, the categories, the
+ * sources and the language only, so the few thousand distinct answers are
+ * built once and copied afterwards (building one costs more than the rest
+ * of the request). Thread-safe; bounded (emptied when full).
+ */
+vg_api_cache *vg_api_cache_new(void);
+void vg_api_cache_free(vg_api_cache *c);
 void vg_api_operator_check(void *ctx, const vg_http_req *req, vg_http_resp *resp);
 
 /* POST /v1/scan; ctx from vg_api_scan_new(). */

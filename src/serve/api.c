@@ -41,6 +41,118 @@ void vg_api_health(void *ctx, const vg_http_req *req, vg_http_resp *resp)
 	json_decref(o);
 }
 
+/* ------------------------------------------------------------ the answers' cache */
+
+#define CACHE_SLOTS 4096 /* a power of two; emptied at 3/4 full */
+
+typedef struct cache_key {
+	uint64_t generation;
+	uint16_t cats, sources, special;
+	uint8_t table, lang, exposed, used;
+} cache_key;
+
+typedef struct cache_slot {
+	cache_key k;
+	char *body;
+	size_t len;
+} cache_slot;
+
+struct vg_api_cache {
+	pthread_mutex_t mu;
+	size_t n;
+	cache_slot slot[CACHE_SLOTS];
+};
+
+vg_api_cache *vg_api_cache_new(void)
+{
+	vg_api_cache *c = vg_xcalloc(1, sizeof(*c));
+	pthread_mutex_init(&c->mu, NULL);
+	return c;
+}
+
+static void cache_clear(vg_api_cache *c)
+{
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		free(c->slot[i].body);
+		memset(&c->slot[i], 0, sizeof(c->slot[i]));
+	}
+	c->n = 0;
+}
+
+void vg_api_cache_free(vg_api_cache *c)
+{
+	if (!c)
+		return;
+	cache_clear(c);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+static cache_key cache_key_of(const vg_registry *r, const vg_exposure *e, vg_lang lang)
+{
+	vg_registry_info info;
+	vg_registry_get_info(r, &info);
+	cache_key k;
+	memset(&k, 0, sizeof(k));
+	k.generation = info.generation;
+	k.cats = e->cats;
+	k.sources = e->sources;
+	k.special = e->special;
+	k.table = (uint8_t)e->table;
+	k.lang = (uint8_t)lang;
+	k.exposed = e->exposed;
+	k.used = 1;
+	return k;
+}
+
+static size_t cache_slot_of(const cache_key *k)
+{
+	uint64_t h = k->generation * 0x9E3779B97F4A7C15ull;
+	h ^= ((uint64_t)k->cats << 32 | (uint64_t)k->sources << 16 | k->special) * 0xC2B2AE3D27D4EB4Full;
+	h ^= ((uint64_t)k->table << 16 | (uint64_t)k->lang << 8 | k->exposed) * 0x165667B19E3779F9ull;
+	return (size_t)(h ^ (h >> 29)) & (CACHE_SLOTS - 1);
+}
+
+/* Copies the cached answer into resp: true when found. */
+static bool cache_get(vg_api_cache *c, const cache_key *k, vg_http_resp *resp)
+{
+	bool found = false;
+	pthread_mutex_lock(&c->mu);
+	for (size_t i = cache_slot_of(k);; i = (i + 1) & (CACHE_SLOTS - 1)) {
+		cache_slot *s = &c->slot[i];
+		if (!s->k.used)
+			break;
+		if (!memcmp(&s->k, k, sizeof(*k))) {
+			vg_http_set_body(resp, 200, "application/json", s->body, s->len);
+			found = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&c->mu);
+	return found;
+}
+
+static void cache_put(vg_api_cache *c, const cache_key *k, const char *body, size_t len)
+{
+	pthread_mutex_lock(&c->mu);
+	if (c->n >= CACHE_SLOTS / 4 * 3)
+		cache_clear(c);
+	for (size_t i = cache_slot_of(k);; i = (i + 1) & (CACHE_SLOTS - 1)) {
+		cache_slot *s = &c->slot[i];
+		if (s->k.used && memcmp(&s->k, k, sizeof(*k)) != 0)
+			continue;
+		if (!s->k.used) {
+			s->k = *k;
+			s->body = vg_xmalloc(len);
+			memcpy(s->body, body, len);
+			s->len = len;
+			c->n++;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&c->mu);
+}
+
 /* ------------------------------------------------------------ operator check */
 
 static void unauthorized(const vg_http_req *req, vg_http_resp *resp, const char *note)
@@ -163,10 +275,18 @@ void vg_api_operator_check(void *ctx, const vg_http_req *req, vg_http_resp *resp
 		resp->log_note = "invalid";
 		return;
 	}
+	resp->log_note = e.exposed ? "exposed" : "not-exposed";
+	cache_key ck;
+	if (op->cache) {
+		ck = cache_key_of(req->registry, &e, req->lang);
+		if (cache_get(op->cache, &ck, resp))
+			return;
+	}
 	json_t *o = vg_exposure_json(req->registry, &e, req->lang);
 	vg_http_set_json(resp, 200, o);
 	json_decref(o);
-	resp->log_note = e.exposed ? "exposed" : "not-exposed";
+	if (op->cache && resp->status == 200)
+		cache_put(op->cache, &ck, resp->body, resp->body_len);
 }
 
 /* ------------------------------------------------------------ scan */

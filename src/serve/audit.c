@@ -6,11 +6,18 @@
  *  1. seq, prev and the file order agree: a line is built (seq, prev =
  *     head) and written under a->mu, and the head moves only once the
  *     write succeeded.
- *  2. written >= synced: written is the last seq whose write(2) returned,
- *     synced the last seq an fdatasync() covered. Tickets are seqs.
+ *  2. Group commit: appends only add their line to the pending buffer
+ *     (memory, under a->mu); the sync thread alone touches the file: it
+ *     takes the whole buffer, writes it with one write(2), fdatasyncs, and
+ *     only then moves synced to the last seq of that buffer. Request
+ *     threads never wait on the disk (on ext4 a write into a page under
+ *     writeback waits for it, so writing from the request threads while
+ *     another syncs serializes them all). Tickets are seqs.
  *  3. After a failed write or sync, broken is set and stays set: no later
  *     line is written (a gap in the chain would be read as tampering) and
  *     no unsynced ticket ever reports durable.
+ *  4. The pending buffer is bounded (PENDING_MAX): when the disk stalls,
+ *     appends wait for room rather than grow memory without end.
  */
 #include "vigie/audit.h"
 
@@ -28,6 +35,7 @@
 #include <unistd.h>
 
 #define HASH_BYTES 32
+#define PENDING_MAX (8u << 20)
 /* `,"hash":"` + 64 hex + `"}` */
 #define SUFFIX_LEN (9 + VG_AUDIT_HASH_HEX + 2)
 
@@ -40,10 +48,13 @@ struct vg_audit {
 	pthread_cond_t cv_sync; /* synced moved, or broken */
 	int fd;
 	char *path;
-	uint64_t seq; /* last seq written */
+	uint64_t seq; /* last seq appended (in pending or on disk) */
 	char head[VG_AUDIT_HASH_HEX + 1];
 	uint64_t synced;
+	char *pending; /* lines appended, not yet written */
+	size_t plen, pcap;
 	bool broken, closing;
+	bool no_wait_sync; /* durable = written (vg_audit_set_wait_sync) */
 	pthread_t thread;
 	void (*notify)(void *);
 	void *notify_arg;
@@ -254,15 +265,50 @@ int vg_audit_verify(const char *path, const char *expect_head, vg_audit_check *o
 static void *sync_main(void *arg)
 {
 	vg_audit *a = arg;
+	char *buf = NULL; /* the buffer being written; swapped with pending */
+	size_t cap = 0;
 	pthread_mutex_lock(&a->mu);
 	for (;;) {
-		while (!a->closing && !a->broken && a->synced == a->seq)
+		while (!a->closing && !a->broken && a->plen == 0)
 			pthread_cond_wait(&a->cv_work, &a->mu);
-		if (a->broken || (a->closing && a->synced == a->seq))
+		if (a->broken || (a->closing && a->plen == 0))
 			break;
+		/* take the whole pending buffer (invariant 2) */
+		char *p = a->pending;
+		size_t n = a->plen, pc = a->pcap;
+		a->pending = buf;
+		a->pcap = cap;
+		a->plen = 0;
+		buf = p;
+		cap = pc;
 		uint64_t target = a->seq;
+		pthread_cond_broadcast(&a->cv_sync); /* room again */
 		pthread_mutex_unlock(&a->mu);
-		int rc = fdatasync(a->fd);
+		int rc = 0;
+		size_t off = 0;
+		while (off < n) {
+			ssize_t w = write(a->fd, buf + off, n - off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				rc = -1;
+				break;
+			}
+			off += (size_t)w;
+		}
+		if (rc == 0 && a->no_wait_sync) {
+			/* written: the answers may leave; sync after */
+			pthread_mutex_lock(&a->mu);
+			a->synced = target;
+			pthread_cond_broadcast(&a->cv_sync);
+			void (*cb)(void *) = a->notify;
+			void *cb_arg = a->notify_arg;
+			pthread_mutex_unlock(&a->mu);
+			if (cb)
+				cb(cb_arg);
+		}
+		if (rc == 0)
+			rc = fdatasync(a->fd);
 		pthread_mutex_lock(&a->mu);
 		if (rc != 0)
 			a->broken = true;
@@ -280,6 +326,7 @@ static void *sync_main(void *arg)
 	void (*cb)(void *) = a->notify;
 	void *cb_arg = a->notify_arg;
 	pthread_mutex_unlock(&a->mu);
+	free(buf);
 	if (cb)
 		cb(cb_arg);
 	return NULL;
@@ -385,11 +432,19 @@ void vg_audit_close(vg_audit *a)
 	pthread_mutex_unlock(&a->mu);
 	pthread_join(a->thread, NULL);
 	close(a->fd);
+	free(a->pending);
 	pthread_mutex_destroy(&a->mu);
 	pthread_cond_destroy(&a->cv_work);
 	pthread_cond_destroy(&a->cv_sync);
 	free(a->path);
 	free(a);
+}
+
+void vg_audit_set_wait_sync(vg_audit *a, bool wait_sync)
+{
+	pthread_mutex_lock(&a->mu);
+	a->no_wait_sync = !wait_sync;
+	pthread_mutex_unlock(&a->mu);
 }
 
 void vg_audit_set_notify(vg_audit *a, void (*cb)(void *arg), void *arg)
@@ -445,6 +500,15 @@ int vg_audit_append(vg_audit *a, const vg_audit_rec *r, uint64_t *ticket, vg_err
 		return vg_err_set(err, VG_EIO, "audit log %s: not writable (an earlier write failed)",
 		                  a->path);
 	}
+	/* invariant 4: wait for room, before the line takes its place in the
+	 * chain (others may append while this waits) */
+	while (a->plen + sizeof(line) > PENDING_MAX && !a->broken && !a->closing)
+		pthread_cond_wait(&a->cv_sync, &a->mu);
+	if (a->broken || a->closing) {
+		pthread_mutex_unlock(&a->mu);
+		return vg_err_set(err, VG_EIO, "audit log %s: not writable (a write failed)",
+		                  a->path);
+	}
 	uint64_t seq = a->seq + 1;
 	int n = snprintf(line, sizeof(line),
 	                 "{\"seq\":%" PRIu64 ",\"time\":\"%s\",\"token\":\"%s\",\"kind\":\"%s\","
@@ -453,21 +517,14 @@ int vg_audit_append(vg_audit *a, const vg_audit_rec *r, uint64_t *ticket, vg_err
 	char h[VG_AUDIT_HASH_HEX + 1];
 	hash_hex(line, (size_t)n, h);
 	n += snprintf(line + n, sizeof(line) - (size_t)n, ",\"hash\":\"%s\"}\n", h);
-	size_t off = 0;
-	while (off < (size_t)n) {
-		ssize_t w = write(a->fd, line + off, (size_t)n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			int e = errno;
-			a->broken = true;
-			pthread_cond_broadcast(&a->cv_work);
-			pthread_mutex_unlock(&a->mu);
-			return vg_err_set(err, VG_EIO, "audit log %s: write failed: %s", a->path,
-			                  strerror(e));
-		}
-		off += (size_t)w;
+	if (a->plen + (size_t)n > a->pcap) {
+		a->pcap = a->pcap ? 2 * a->pcap : 1 << 16;
+		while (a->pcap < a->plen + (size_t)n)
+			a->pcap *= 2;
+		a->pending = vg_xrealloc(a->pending, a->pcap);
 	}
+	memcpy(a->pending + a->plen, line, (size_t)n);
+	a->plen += (size_t)n;
 	a->seq = seq;
 	memcpy(a->head, h, sizeof(h));
 	pthread_cond_signal(&a->cv_work);

@@ -304,6 +304,7 @@ void vg_serve_opts_default(vg_serve_opts *o)
 	o->per_ip_connections = 0;
 	o->op_rate = 5;
 	o->op_burst = 20;
+	o->audit_sync = true;
 }
 
 static int get_str(vg_config *c, const char *sec, const char *key, const char **out)
@@ -367,7 +368,8 @@ int vg_serve_opts_config(vg_serve_opts *o, vg_config *c, vg_err *err)
 	    (rc = get_uns(c, "limits", "per_ip_connections", 0, 1000000, &o->per_ip_connections,
 	                  err)) ||
 	    (rc = get_double(c, "operator", "rate", 0.001, 1e9, &o->op_rate, err)) ||
-	    (rc = get_double(c, "operator", "burst", 1, 1e9, &o->op_burst, err)))
+	    (rc = get_double(c, "operator", "burst", 1, 1e9, &o->op_burst, err)) ||
+	    (rc = vg_config_get_bool(c, "operator", "audit_sync", &o->audit_sync, err)))
 		return rc;
 	/* a key of these sections nobody read is a typo: say so before
 	 * anything is opened */

@@ -615,7 +615,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		bool by_ticket = q->ticket && !q->audit_failed &&
 		                 vg_audit_poll(s->audit, q->ticket) == 0;
 		heap_push(by_ticket ? &s->by_ticket : &s->by_time, q);
-		pthread_cond_signal(&s->sch_cv);
+		/* a ticket not yet durable: the audit log's notify wakes the
+		 * scheduler once it is (it takes sch_mu, held here, so it
+		 * cannot slip between the poll above and the push) */
+		if (!by_ticket)
+			pthread_cond_signal(&s->sch_cv);
 		pthread_mutex_unlock(&s->sch_mu);
 		return MHD_YES;
 	}
@@ -679,12 +683,14 @@ int vg_serve_new(const vg_serve_opts *o, vg_serve **out, vg_err *err)
 		if ((rc = vg_audit_open(o->audit_log, &s->audit, err)))
 			return rc;
 		vg_audit_set_notify(s->audit, audit_synced, s);
+		vg_audit_set_wait_sync(s->audit, o->audit_sync);
 	}
 	if ((rc = log_open(s, err)))
 		return rc;
 	s->op.tokens = s->tokens;
 	s->op.audit = s->audit;
 	s->op.max_body = o->max_body;
+	s->op.cache = vg_api_cache_new();
 	if ((rc = vg_api_scan_new(o->max_body, &s->scan, err)))
 		return rc;
 	if ((rc = vg_router_add(&s->router, "GET", "/v1/health", VG_ROUTE_EXACT, vg_api_health, s,
@@ -834,6 +840,7 @@ void vg_serve_free(vg_serve *s)
 	vg_audit_close(s->audit);
 	vg_tokenstore_free(s->tokens);
 	vg_api_scan_free(s->scan);
+	vg_api_cache_free(s->op.cache);
 	gen_release(s->gen);
 	if (s->log)
 		fclose(s->log);
