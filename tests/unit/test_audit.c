@@ -126,6 +126,21 @@ static void test_reopen_continues(void **state)
 	assert_true(c.ok);
 }
 
+static void test_no_wait_sync(void **state)
+{
+	(void)state;
+	unlink(path);
+	vg_audit *a;
+	assert_int_equal(vg_audit_open(path, &a, NULL), 0);
+	vg_audit_set_wait_sync(a, false);
+	write_lines(a, 1, 4);
+	vg_audit_close(a);
+	vg_audit_check c;
+	assert_int_equal(vg_audit_verify(path, NULL, &c, NULL), 0);
+	assert_true(c.ok);
+	assert_int_equal(c.lines, 4);
+}
+
 static void test_bad_records(void **state)
 {
 	(void)state;
@@ -298,6 +313,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_write_and_verify),
 	    cmocka_unit_test(test_reopen_continues),
+	    cmocka_unit_test(test_no_wait_sync),
 	    cmocka_unit_test(test_bad_records),
 	    cmocka_unit_test(test_tamper),
 	    cmocka_unit_test(test_open_refuses_damaged_tail),

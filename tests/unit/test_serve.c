@@ -174,6 +174,7 @@ static void test_config(void **state)
 	                           "audit_log = /var/lib/vigie/audit.jsonl\n"
 	                           "rate = 0.5\n"
 	                           "burst = 4\n"
+	                           "audit_sync = no\n"
 	                           "[public]\n"
 	                           "delay_ms = 800\n";
 	vg_config c;
@@ -194,10 +195,11 @@ static void test_config(void **state)
 	assert_string_equal(o.token_file, "/etc/vigie/tokens");
 	assert_true(o.op_rate == 0.5);
 	assert_true(o.op_burst == 4);
+	assert_false(o.audit_sync);
 	/* [public] belongs to another module: unused until it reads it */
 	vg_err err = {0};
 	assert_int_equal(vg_serve_config_unused(&c, &err), VG_EINVAL);
-	assert_non_null(strstr(err.msg, "serve.conf:16"));
+	assert_non_null(strstr(err.msg, "serve.conf:17"));
 	assert_non_null(strstr(err.msg, "delay_ms"));
 	assert_non_null(vg_config_get(&c, "public", "delay_ms"));
 	assert_int_equal(vg_serve_config_unused(&c, NULL), 0);
