@@ -2,7 +2,8 @@
 # Installs the peers that bench/peers.sh compares vigie's exposure registry
 # with: the sqlite3 shell and PostgreSQL (server, client, pgbench), plus the
 # client libraries bench_check links when they are present (libsqlite3-dev,
-# libpq-dev) for its in-process SQLite and PostgreSQL drivers.
+# libpq-dev) for its in-process SQLite and PostgreSQL drivers; and nginx
+# (nginx-light) with wrk for bench/serve.sh.
 #
 # Only the benchmark needs these, so they are not in scripts/setup.sh.
 # Idempotent: when everything is installed it does nothing; otherwise it runs
@@ -20,6 +21,8 @@ postgresql
 postgresql-client
 libpq-dev
 time
+nginx-light
+wrk
 "
 
 missing=""

@@ -68,6 +68,11 @@ typedef struct vg_http_resp {
 	 * same time, whatever the registry holds; the server waits without
 	 * holding a worker thread when it can. */
 	uint64_t not_before_ms;
+	/* Do not send the response before the server's audit log has made this
+	 * line durable: the ticket vg_audit_append() returned (vigie/audit.h);
+	 * 0 for no wait. The server waits without holding a worker thread, and
+	 * answers 500 instead when the audit log cannot be synced. */
+	uint64_t audit_ticket;
 } vg_http_resp;
 
 /* A route's handler: ctx is what the route was registered with. */

@@ -61,5 +61,8 @@ extern const vg_cmd cmd_scan;
 extern const vg_cmd cmd_watch;
 extern const vg_cmd cmd_password;
 extern const vg_cmd cmd_attest;
+extern const vg_cmd cmd_serve;
+extern const vg_cmd cmd_token;
+extern const vg_cmd cmd_audit;
 
 #endif

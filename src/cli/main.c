@@ -24,6 +24,9 @@ static const vg_cmd *const commands[] = {
 	&cmd_watch,
 	&cmd_password,
 	&cmd_attest,
+	&cmd_serve,
+	&cmd_token,
+	&cmd_audit,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -395,7 +395,7 @@ static void test_train_email(void **state)
 	(void)state;
 	char dir[] = "/tmp/vigie-test-trainmail-XXXXXX";
 	assert_non_null(mkdtemp(dir));
-	char p[512], sa[512];
+	char p[600], sa[512];
 	snprintf(p, sizeof(p), "%s/corpora", dir);
 	mkdir(p, 0700);
 	snprintf(p, sizeof(p), "%s/corpora/sms", dir);
