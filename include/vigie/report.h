@@ -133,6 +133,10 @@ extern const size_t vg_report_config_n_keys;
  */
 int vg_report_from_config(vg_config *cfg, int64_t now, vg_report_input *in,
                           vg_err *err) VG_MUST_CHECK;
+/* The same, with extra known keys for vg_config_validate() (the [notify]
+ * section of `vigie notify`, which reads the same file). */
+int vg_report_from_config_ext(vg_config *cfg, int64_t now, const vg_config_key *extra,
+                              size_t n_extra, vg_report_input *in, vg_err *err) VG_MUST_CHECK;
 
 /*
  * Checks the input the writers need: awareness and notification set and in
@@ -157,6 +161,13 @@ bool vg_report_special(const vg_report_input *in);
 
 /* Bitmask of the categories with at least one record. */
 uint32_t vg_report_categories(const vg_report_input *in);
+
+/* The likely consequences of exposing category c, for people ("" if out of
+ * range); the same sentences the report's section 7 gives, and `vigie
+ * notify` tells each person for their own categories. */
+const char *vg_report_consequence(vg_datacat c, vg_lang lang);
+/* The likely consequences of special-category data (a disability revealed). */
+const char *vg_report_special_consequence(vg_lang lang);
 
 /* ------------------------------------------------------------------ */
 /* Output                                                              */

@@ -55,5 +55,6 @@ extern const vg_cmd cmd_registry;
 extern const vg_cmd cmd_demo;
 extern const vg_cmd cmd_scan;
 extern const vg_cmd cmd_watch;
+extern const vg_cmd cmd_notify;
 
 #endif
