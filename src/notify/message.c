@@ -24,6 +24,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ------------------------------------------------------------ settings */
 
@@ -97,7 +98,7 @@ int vg_notify_from_config(vg_config *cfg, const vg_registry *reg, vg_notify_sett
 	memset(rsrc, 0, sizeof(rsrc));
 	if (reg)
 		vg_exposure_report_input(reg, rsrc, key_id, &in);
-	if ((rc = vg_report_from_config_ext(cfg, 1, vg_notify_config_keys,
+	if ((rc = vg_report_from_config_ext(cfg, (int64_t)time(NULL), vg_notify_config_keys,
 	                                    vg_notify_config_n_keys, &in, err)) != 0)
 		return rc;
 	for (size_t i = 0; i < in.n_sources && i < VG_SOURCE_MAX; i++)
@@ -760,7 +761,7 @@ static void sms_variant(const vg_notify_settings *s, uint16_t cats, vg_lang lang
 	}
 	nb_printf(b,
 	          T(lang,
-	            "Détails et conseils : tapez vous-même %s dans votre navigateur. Nous ne "
+	            "Détails et conseils : tapez l'adresse %s dans votre navigateur. Nous ne "
 	            "vous demanderons jamais vos codes par message.",
 	            "Details and advice: type %s into your browser yourself. We will never ask "
 	            "for your codes by message."),

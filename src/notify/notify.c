@@ -499,8 +499,6 @@ static int send_all(runst *r)
 		r->j.plan_off = off;
 		r->res->written++;
 		in_batch++;
-		if (o->crash_after && r->res->written == o->crash_after)
-			raise(SIGKILL); /* testing: die mid-batch, as kill -9 would */
 		bool last = r->j.done == total;
 		if (smtp) {
 			/* every accepted message is journaled (a kill loses none); synced
@@ -520,6 +518,8 @@ static int send_all(runst *r)
 				return rc;
 			in_batch = 0;
 		}
+		if (o->crash_after && r->res->written == o->crash_after)
+			raise(SIGKILL); /* testing: die mid-batch, as kill -9 would */
 		if ((r->j.done & 4095) == 0) {
 			if (o->stop && *o->stop) {
 				if (in_batch && (rc = sync_batch(r, false)) != 0)

@@ -382,6 +382,12 @@ static int read_file(build *b, const char *path, vg_ingest_rowres *res)
 			}
 			mapped = true;
 		}
+		/* a row with the wrong number of fields is cut or shifted: its
+		 * address could be a stranger's; ingest rejects it too */
+		if (!jsonl && info->expected_fields && rw.nfields != info->expected_fields) {
+			b->c.rows_bad++;
+			continue;
+		}
 		if ((rc = row(b, p, &rw, res)) != 0)
 			break;
 	}
