@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Reads a vigie notify spool back (docs/notify.md) with the standard library.
 
-Usage: spool_read.py DIR [--show N] [--check]
+Usage: spool_read.py DIR [--show N | --show-to ADDR] [--check] [--count-text TEXT]
 
 --check parses every message with Python's email package: each must have
 Date, From, To, Subject, Message-ID; an email a text/plain and a text/html
 part (UTF-8, quoted-printable) with no <a> element and no URL scheme in the
-HTML; an SMS a non-empty text. Prints one line per message:
+HTML; an SMS a non-empty text. --count-text prints how many messages' text
+(whitespace runs as one space) contains TEXT. Prints one line per message:
 "SEQ CHANNEL TO" then a summary. --show N prints message N's decoded text.
 """
 import email
@@ -14,8 +15,11 @@ import email.policy
 import glob
 import os
 import re
+import signal
 import struct
 import sys
+
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
 def records(d):
@@ -44,12 +48,21 @@ def main():
     d = sys.argv[1]
     show = None
     check = "--check" in sys.argv
+    show_to = None
     if "--show" in sys.argv:
         show = int(sys.argv[sys.argv.index("--show") + 1])
+    if "--show-to" in sys.argv:
+        show_to = sys.argv[sys.argv.index("--show-to") + 1]
+    count_text = None
+    if "--count-text" in sys.argv:
+        count_text = sys.argv[sys.argv.index("--count-text") + 1]
+    matches = 0
     n = {"email": 0, "sms": 0}
     seqs = []
     for i, (seq, ch, to, hdr, body) in enumerate(records(d)):
         seqs.append(seq)
+        if show_to is not None:
+            show = i if to == show_to else -1
         n[ch] += 1
         if ch == "email":
             msg = email.message_from_bytes(hdr + body, policy=email.policy.default)
@@ -70,20 +83,25 @@ def main():
                 for line in (hdr + body).split(b"\r\n"):
                     if len(line) > 998:
                         raise SystemExit(f"message {seq}: line over 998 bytes")
+            if count_text is not None:
+                t = " ".join(msg.get_body(("plain",)).get_content().split())
+                matches += count_text in t
             if show == i:
                 print(msg["Subject"])
-                print(msg.get_body(("plain",)).get_content())
+                print(msg.get_body(("plain",)).get_content().replace("\r\n", "\n"))
         else:
             text = body.decode("utf-8")
             if check and not text:
                 raise SystemExit(f"message {seq}: empty SMS")
             if show == i:
                 print(text)
-        if check and show is None:
+        if check and show is None and show_to is None:
             print(seq, ch, to)
     if check and seqs != sorted(set(seqs)):
         raise SystemExit("sequence numbers repeat or are out of order")
-    if show is None:
+    if count_text is not None:
+        print(matches)
+    elif show is None and show_to is None:
         print(f"messages {len(seqs)} email {n['email']} sms {n['sms']}")
 
 
