@@ -126,7 +126,8 @@ extern const size_t vg_report_config_n_keys;
 
 /*
  * Fills the organisation, DPO and breach fields of in from cfg (validated
- * against vg_report_config_keys: unknown keys are errors), with now as the
+ * against vg_report_config_keys and the [notify] keys of vigie/notify.h, so
+ * that one file serves both commands: other unknown keys are errors), with now as the
  * default notification time. Sources listed in [sources] special_category
  * (comma-separated names) get their flag set: fill in->sources first; a listed
  * name that matches no source is an error. Strings point into cfg.

@@ -18,6 +18,7 @@
 #include "internal.h"
 
 #include "vigie/email.h"
+#include "vigie/notify.h"
 #include "vigie/name.h"
 #include "vigie/phone.h"
 
@@ -814,7 +815,9 @@ static int special_sources(vg_config *cfg, vg_report_input *in, vg_lang lang, vg
 /* Fills the input's organisation, DPO and breach fields from cfg. */
 int vg_report_from_config(vg_config *cfg, int64_t now, vg_report_input *in, vg_err *err)
 {
-	return vg_report_from_config_ext(cfg, now, NULL, 0, in, err);
+	/* one file serves `vigie report` and `vigie notify`: [notify] is known */
+	return vg_report_from_config_ext(cfg, now, vg_notify_config_keys, vg_notify_config_n_keys,
+	                                 in, err);
 }
 
 /* The same, knowing more keys (another command's section in the same file). */
