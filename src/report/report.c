@@ -815,9 +815,16 @@ static int special_sources(vg_config *cfg, vg_report_input *in, vg_lang lang, vg
 /* Fills the input's organisation, DPO and breach fields from cfg. */
 int vg_report_from_config(vg_config *cfg, int64_t now, vg_report_input *in, vg_err *err)
 {
-	/* one file serves `vigie report` and `vigie notify`: [notify] is known */
-	return vg_report_from_config_ext(cfg, now, vg_notify_config_keys, vg_notify_config_n_keys,
-	                                 in, err);
+	/* one file serves `vigie report` and `vigie notify`: [notify] is known,
+	 * and nothing in it is required for a report */
+	vg_config_key *nk = vg_xcalloc(vg_notify_config_n_keys, sizeof(*nk));
+	for (size_t i = 0; i < vg_notify_config_n_keys; i++) {
+		nk[i] = vg_notify_config_keys[i];
+		nk[i].required = false;
+	}
+	int rc = vg_report_from_config_ext(cfg, now, nk, vg_notify_config_n_keys, in, err);
+	free(nk);
+	return rc;
 }
 
 /* The same, knowing more keys (another command's section in the same file). */
