@@ -126,13 +126,18 @@ extern const size_t vg_report_config_n_keys;
 
 /*
  * Fills the organisation, DPO and breach fields of in from cfg (validated
- * against vg_report_config_keys: unknown keys are errors), with now as the
+ * against vg_report_config_keys and the [notify] keys of vigie/notify.h, so
+ * that one file serves both commands: other unknown keys are errors), with now as the
  * default notification time. Sources listed in [sources] special_category
  * (comma-separated names) get their flag set: fill in->sources first; a listed
  * name that matches no source is an error. Strings point into cfg.
  */
 int vg_report_from_config(vg_config *cfg, int64_t now, vg_report_input *in,
                           vg_err *err) VG_MUST_CHECK;
+/* The same, with extra known keys for vg_config_validate() (the [notify]
+ * section of `vigie notify`, which reads the same file). */
+int vg_report_from_config_ext(vg_config *cfg, int64_t now, const vg_config_key *extra,
+                              size_t n_extra, vg_report_input *in, vg_err *err) VG_MUST_CHECK;
 
 /*
  * Checks the input the writers need: awareness and notification set and in
@@ -157,6 +162,13 @@ bool vg_report_special(const vg_report_input *in);
 
 /* Bitmask of the categories with at least one record. */
 uint32_t vg_report_categories(const vg_report_input *in);
+
+/* The likely consequences of exposing category c, for people ("" if out of
+ * range); the same sentences the report's section 7 gives, and `vigie
+ * notify` tells each person for their own categories. */
+const char *vg_report_consequence(vg_datacat c, vg_lang lang);
+/* The likely consequences of special-category data (a disability revealed). */
+const char *vg_report_special_consequence(vg_lang lang);
 
 /* ------------------------------------------------------------------ */
 /* Output                                                              */

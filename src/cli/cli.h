@@ -64,5 +64,6 @@ extern const vg_cmd cmd_attest;
 extern const vg_cmd cmd_serve;
 extern const vg_cmd cmd_token;
 extern const vg_cmd cmd_audit;
+extern const vg_cmd cmd_notify;
 
 #endif

@@ -13,6 +13,7 @@
 #include "vigie/ingest.h"
 #include "vigie/report.h"
 #include "vigie/gen.h"
+#include "vigie/notify.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -31,14 +32,16 @@ static const char help_fr[] =
     "réaliste de 100 000 personnes (trois fichiers CSV un peu désordonnés par\n"
     "source, comme les vrais, et leur vérité terrain), décrit ce qu'elle contient,\n"
     "l'intègre dans un registre des expositions (pseudonymes à clé), écrit le\n"
-    "projet de notification à la CNIL (article 33, en Markdown, HTML et JSON) et\n"
-    "vérifie une personne comme le ferait un conseiller. Les données sont inventées.\n"
+    "projet de notification à la CNIL (article 33, en Markdown, HTML et JSON),\n"
+    "écrit le message de l'article 34 à chaque personne dans un spool (et en montre\n"
+    "un) et vérifie une personne comme le ferait un conseiller. Les données sont\n"
+    "inventées.\n"
     "\n"
     "Options :\n"
     "  --dir R         répertoire de la démo (par défaut ./vigie-demo ; créé au besoin).\n"
     "                  Seuls les fichiers de la démo y sont écrits (leak-*.csv,\n"
-    "                  truth.jsonl, rapport-cnil.*, registry/, refait à chaque\n"
-    "                  fois) ; le reste n'est pas touché.\n"
+    "                  truth.jsonl, rapport-cnil.*, registry/, notify-spool*, refaits\n"
+    "                  à chaque fois) ; le reste n'est pas touché.\n"
     "  -n, --people N  nombre de personnes (100000 par défaut)\n"
     "  -s, --seed S    graine (1 par défaut)\n"
     "  --lang fr|en    langue\n"
@@ -53,13 +56,15 @@ static const char help_en[] =
     "100,000 people (three slightly messy CSV files per source, like real ones, and\n"
     "their ground truth), describes what it holds, ingests it into an exposure\n"
     "registry (keyed pseudonyms), writes the draft notification to the CNIL (art.\n"
-    "33, in Markdown, HTML and JSON) and checks one person as a helpdesk would. The\n"
-    "data is made up.\n"
+    "33, in Markdown, HTML and JSON), writes the art. 34 message to every person into\n"
+    "a spool (and shows one) and checks one person as a helpdesk would. The data is\n"
+    "made up.\n"
     "\n"
     "Options:\n"
     "  --dir D         the demo's directory (default ./vigie-demo; created if needed).\n"
     "                  Only the demo's files are written there (leak-*.csv,\n"
-    "                  truth.jsonl, rapport-cnil.*, registry/, rebuilt each time);\n"
+    "                  truth.jsonl, rapport-cnil.*, registry/, notify-spool*, rebuilt\n"
+    "                  each time);\n"
     "                  nothing else is touched.\n"
     "  -n, --people N  number of people (default 100000)\n"
     "  -s, --seed S    seed (default 1)\n"
@@ -481,6 +486,102 @@ static int step_try(demo *d)
 	return EXIT_OK;
 }
 
+/* Step 5: the art. 34 message to every person, into a spool; one shown. */
+static int step_notify(demo *d)
+{
+	static const char notify_config[] = "[notify]\n"
+	                                    "from = notification@francetravail.example\n"
+	                                    "site = francetravail.fr\n"
+	                                    "sms_sender = FTRAVAIL\n";
+	char spool[4200], state[4200], a[32], b[32], c[32];
+	snprintf(spool, sizeof(spool), "%s/notify-spool", d->dir);
+	snprintf(state, sizeof(state), "%s/notify-spool.notify-state", d->dir);
+	for (int i = 0; i < 2; i++) {
+		const char *p = i ? state : spool;
+		if (nftw(p, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0 && errno != ENOENT)
+			return cli_fail("demo", EXIT_DATA,
+			                L("impossible de vider '%s' : %s", "cannot empty '%s': %s"), p,
+			                strerror(errno));
+	}
+	static char names[2 * DEMO_FILES][4096];
+	const char *files[2 * DEMO_FILES];
+	size_t n = 0;
+	for (unsigned f = 0; f < d->st.nfiles && n < 2 * DEMO_FILES; f++)
+		if (vg_gen_file_name(&d->gen, f, names[n], sizeof(names[n])) >= 0)
+			files[n] = names[n], n++;
+	vg_registry *reg = NULL;
+	vg_regkey *key = NULL;
+	vg_err err;
+	if (vg_exposure_open(d->registry, NULL, true, &reg, &key, &err) != 0)
+		return cli_fail("demo", EXIT_DATA, "%s", err.msg);
+	size_t clen = strlen(demo_config) + strlen(notify_config);
+	char *text = vg_xmalloc(clen + 1);
+	snprintf(text, clen + 1, "%s%s", demo_config, notify_config);
+	vg_config cfg;
+	vg_config_init(&cfg, cli_lang);
+	vg_notify_settings st;
+	vg_notify_result res;
+	vg_notify_opts o;
+	memset(&o, 0, sizeof(o));
+	int rc = vg_config_parse(&cfg, "demo.conf", text, clen, &err);
+	if (rc == 0)
+		rc = vg_notify_from_config(&cfg, reg, &st, &err);
+	if (rc == 0) {
+		o.reg = reg;
+		o.key = key;
+		o.settings = &st;
+		o.out = VG_NOTIFY_OUT_SPOOL;
+		o.out_path = spool;
+		o.state = state;
+		o.lang = cli_lang;
+		rc = vg_notify_run(&o, files, n, &res, &err);
+	}
+	vg_notify_buf msg, txt;
+	vg_notify_buf_init(&msg, 2 * VG_NOTIFY_BODY_MAX);
+	vg_notify_buf_init(&txt, VG_NOTIFY_BODY_MAX);
+	if (rc == 0) {
+		const vg_notify_counts *k = &res.counts;
+		printf(L("  %s messages : %s courriels, %s SMS (une adresse, un message ; les "
+		         "catégories et sources de chacun d'après le registre)\n",
+		         "  %s messages: %s emails, %s SMS (one per address; each one's categories "
+		         "and sources from the registry)\n"),
+		       num(k->messages, a, sizeof(a)), num(k->channel[0], b, sizeof(b)),
+		       num(k->channel[1], c, sizeof(c)));
+		printf(L("  écrits en %s s (%s messages/s) dans le spool %s\n",
+		         "  written in %s s (%s messages/s) to the spool %s\n"),
+		       secs(res.send_seconds, a, sizeof(a)),
+		       num(res.send_seconds > 0 ? (uint64_t)((double)res.written / res.send_seconds)
+		                                : 0,
+		           b, sizeof(b)),
+		       spool);
+		/* the first message of the spool, as its person would read it */
+		if (vg_notify_spool_message(spool, 1, 0, &msg, &err) == 0 && msg.data &&
+		    vg_notify_text_part(msg.data, msg.len, &txt) == 0 && txt.data) {
+			const char *to = strstr(msg.data, "\nTo: ");
+			int tl = to ? (int)strcspn(to + 5, "\r\n") : 0;
+			printf(L("  le premier message (pour %.*s, texte seul ; la partie HTML dit la "
+			         "même chose) :\n\n",
+			         "  the first message (to %.*s, text only; the HTML part says the same):"
+			         "\n\n"),
+			       tl, to ? to + 5 : "");
+			for (const char *p = txt.data; *p;) {
+				size_t l = strcspn(p, "\n");
+				printf(l ? "    %.*s\n" : "%.*s\n", (int)l, p);
+				p += l + (p[l] == '\n');
+			}
+		}
+	}
+	vg_notify_buf_release(&msg);
+	vg_notify_buf_release(&txt);
+	vg_config_release(&cfg);
+	free(text);
+	vg_registry_close(reg);
+	vg_regkey_free(key);
+	if (rc != 0)
+		return cli_fail("demo", EXIT_DATA, "%s", err.msg);
+	return EXIT_OK;
+}
+
 /* The demo, in order. Later versions add notify and serve here. */
 static const demo_step steps[] = {
     {"génération de la fuite", "generating the leak", step_generate},
@@ -489,6 +590,8 @@ static const demo_step steps[] = {
      step_ingest},
     {"notification à la CNIL (article 33 du RGPD)", "notifying the CNIL (GDPR article 33)",
      step_report},
+    {"message à chaque personne (article 34 du RGPD)", "a message to every person (GDPR "
+     "article 34)", step_notify},
     {"vérifier une personne", "checking a person", step_try},
 };
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))

@@ -18,6 +18,7 @@ static const vg_cmd *const commands[] = {
 	&cmd_ingest,
 	&cmd_check,
 	&cmd_report,
+	&cmd_notify,
 	&cmd_registry,
 	&cmd_demo,
 	&cmd_scan,

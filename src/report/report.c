@@ -18,6 +18,7 @@
 #include "internal.h"
 
 #include "vigie/email.h"
+#include "vigie/notify.h"
 #include "vigie/name.h"
 #include "vigie/phone.h"
 
@@ -508,6 +509,16 @@ const char *rp_special_consequence(vg_lang lang)
 	         "intrusion into private life, scams targeting disability support.");
 }
 
+const char *vg_report_consequence(vg_datacat c, vg_lang lang)
+{
+	return rp_consequence(c, lang);
+}
+
+const char *vg_report_special_consequence(vg_lang lang)
+{
+	return rp_special_consequence(lang);
+}
+
 /* The advice the people concerned receive. */
 vg_advice_list rp_advice(const vg_report_input *in, vg_lang lang)
 {
@@ -804,8 +815,30 @@ static int special_sources(vg_config *cfg, vg_report_input *in, vg_lang lang, vg
 /* Fills the input's organisation, DPO and breach fields from cfg. */
 int vg_report_from_config(vg_config *cfg, int64_t now, vg_report_input *in, vg_err *err)
 {
+	/* one file serves `vigie report` and `vigie notify`: [notify] is known,
+	 * and nothing in it is required for a report */
+	vg_config_key *nk = vg_xcalloc(vg_notify_config_n_keys, sizeof(*nk));
+	for (size_t i = 0; i < vg_notify_config_n_keys; i++) {
+		nk[i] = vg_notify_config_keys[i];
+		nk[i].required = false;
+	}
+	int rc = vg_report_from_config_ext(cfg, now, nk, vg_notify_config_n_keys, in, err);
+	free(nk);
+	return rc;
+}
+
+/* The same, knowing more keys (another command's section in the same file). */
+int vg_report_from_config_ext(vg_config *cfg, int64_t now, const vg_config_key *extra,
+                              size_t n_extra, vg_report_input *in, vg_err *err)
+{
 	vg_lang lang = cfg->lang;
-	int rc = vg_config_validate(cfg, vg_report_config_keys, vg_report_config_n_keys, err);
+	size_t nk = vg_report_config_n_keys + n_extra;
+	vg_config_key *keys = vg_xcalloc(nk, sizeof(*keys));
+	memcpy(keys, vg_report_config_keys, vg_report_config_n_keys * sizeof(*keys));
+	if (n_extra)
+		memcpy(keys + vg_report_config_n_keys, extra, n_extra * sizeof(*keys));
+	int rc = vg_config_validate(cfg, keys, nk, err);
+	free(keys);
 	if (rc)
 		return rc;
 	in->org.name = vg_config_get(cfg, "organisation", "name");

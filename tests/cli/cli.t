@@ -16,7 +16,7 @@ Help lists every command, in French by default, English on request.
   $ vigie --help | grep -c -E '^  (normalize|gen|demo) '
   3
   $ vigie --help | grep -E '^  [a-z]+ ' | awk '{print $1}' | paste -sd' '
-  normalize gen ingest check report registry demo scan watch password attest serve token audit
+  normalize gen ingest check report notify registry demo scan watch password attest serve token audit
   $ vigie help normalize | head -1
   Usage : vigie normalize [--json] KIND [VALEUR...]
   $ vigie normalize --help | head -1

@@ -5,7 +5,7 @@ vary from run to run; everything else is fixed by the seed.
   $ vigie demo --people 1000 --dir d > out.txt; sed -n '1,/^Étape 5/p' out.txt
   vigie demo : une fuite synthétique de 1 000 personnes, dans d
   
-  Étape 1/5 : génération de la fuite
+  Étape 1/6 : génération de la fuite
   \ \ 1\ 000\ personnes,\ 1\ 045\ lignes,\ en\ [0-9]+,[0-9]\ s\ \([0-9 ]+\ (personnes|lignes)/s\) (re)
     France Travail : 992 lignes ; Cap Emploi : 53 lignes ; 19 personnes dans les deux
     fichiers :
@@ -17,7 +17,7 @@ vary from run to run; everything else is fixed by the seed.
       d/leak-cap-emploi-3.csv  12 lignes, 2 571 octets
       d/truth.jsonl  la vérité terrain (une ligne JSON par personne)
   
-  Étape 2/5 : ce que contient la fuite
+  Étape 2/6 : ce que contient la fuite
     personnes exposées, par catégorie de données (lignes intactes) :
       nom                                   997
       NIR                                   973
@@ -42,7 +42,7 @@ vary from run to run; everything else is fixed by the seed.
         malika.martin12@yahoo.fr, 0682109572, 14 boulevard Carnot 01710 THOIRY
         France Travail + Cap Emploi, identifiant 6352362U, inscription du 31/05/2009 au 29/10/2009 (cessation)
   
-  Étape 3/5 : intégration dans le registre des expositions
+  Étape 3/6 : intégration dans le registre des expositions
   \ \ 1\ 045\ lignes\ lues\ =\ 1\ 042\ acceptées\ \+\ 3\ rejetées,\ en\ [0-9]+,[0-9]\ s\ \([0-9 ]+\ (personnes|lignes)/s\) (re)
     identifiants enregistrés (pseudonymes à clé, jamais en clair) :
       email               980
@@ -53,19 +53,34 @@ vary from run to run; everything else is fixed by the seed.
     registre : d/registry (clé : d/registry/registry.key, 0600)
     lignes rejetées et leur raison : d/registry/rejects/[0-9]{8}T[0-9]{6}Z\.tsv \(données en clair : à relire puis supprimer\) (re)
   
-  Étape 4/5 : notification à la CNIL (article 33 du RGPD)
+  Étape 4/6 : notification à la CNIL (article 33 du RGPD)
     d/rapport-cnil.md
     d/rapport-cnil.html
     d/rapport-cnil.json
     984 personnes exposées (environ), 1 042 lignes ; données sensibles (art. 9) : oui (Cap Emploi)
     notification 64 h après la prise de connaissance : dans le délai de 72 h
   
-  Étape 5/5 : vérifier une personne
+  Étape 5/6 : message à chaque personne (article 34 du RGPD)
   $ grep -c 'Résultat : EXPOSÉ' out.txt
   1
   $ grep -A3 'À essayer aussi' out.txt | head -2
     À essayer aussi :
       vigie check --registry d/registry --phone +33297693039
+
+Step 5 writes one art. 34 message per contact address into a spool and
+shows the first one's text (the order follows the keyed pseudonyms, so which
+person comes first changes with the registry key):
+
+  $ sed -n '/^Étape 5/,/^Étape 6/p' out.txt | sed -n '2,4p'
+  \ \ 99[0-9]\ messages\ :\ 9[0-9]{2}\ courriels,\ [0-9]+\ SMS\ .* (re)
+  \ \ écrits\ en\ [0-9]+,[0-9]\ s\ \([0-9 ]+\ messages/s\)\ dans\ le\ spool\ d/notify-spool (re)
+  \ \ le\ premier\ message\ \(pour\ [^ ]+@[^ ]+,\ texte\ seul\ ;.* (re)
+  $ grep -c -e '^    Madame, Monsieur,' -e '^    Ce message est-il authentique ?' out.txt
+  2
+  $ ls d/notify-spool
+  bodies
+  seg-000001.idx
+  seg-000001.vgs
 
 The commands it suggests work, and the registry it built verifies:
 
@@ -89,6 +104,8 @@ The demo writes its own files and leaves the rest alone:
   leak-france-travail-1.csv
   leak-france-travail-2.csv
   leak-france-travail-3.csv
+  notify-spool
+  notify-spool.notify-state
   rapport-cnil.html
   rapport-cnil.json
   rapport-cnil.md
@@ -109,11 +126,11 @@ In English:
   $ vigie --lang en demo --people 500 --dir e | head -5
   vigie demo: a synthetic leak of 500 people, in e
   
-  Step 1/5: generating the leak
+  Step 1/6: generating the leak
     500 people, 526 rows, in [0-9]+\.[0-9] s \([0-9,]+ people/s\) (re)
     France Travail: 491 rows; Cap Emploi: 35 rows; 12 people in both
   $ vigie demo --lang en --people 500 --dir e | grep -c '^Step'
-  5
+  6
 
 By default, 100,000 people in ./vigie-demo:
 
@@ -142,6 +159,6 @@ Errors:
   [2]
   $ vigie --lang en demo --people 10 --dir d/keep.txt | tail -1
   vigie demo: cannot create directory 'd/keep.txt': Not a directory
-  Step 1/5: generating the leak
+  Step 1/6: generating the leak
   $ vigie demo --help | head -1
   Usage : vigie demo [--dir RÉPERTOIRE] [--people N] [--seed S]
