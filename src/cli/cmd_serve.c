@@ -7,6 +7,8 @@
  * Reference: docs/api.md.
  */
 #include "cli/cli.h"
+#include "vigie/assets.h"
+#include "vigie/public.h"
 #include "vigie/serve.h"
 
 #include <getopt.h>
@@ -91,16 +93,43 @@ static const char help_en[] =
  *   vg_serve_route(srv, "GET", "/", VG_ROUTE_EXACT, ...); "/assets/" VG_ROUTE_PREFIX
  * What a module allocates here it frees in unregister_modules().
  */
+static vg_public *public_mod;
+
+static void public_log(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "vigie serve: %s\n", msg);
+}
+
 static int register_modules(vg_serve *srv, vg_config *cfg, vg_err *err)
 {
-	(void)srv;
-	(void)cfg;
-	(void)err;
+	/* The page and its assets, compiled into the binary (docs/web.md). */
+	int rc = vg_serve_route(srv, "GET", "/", VG_ROUTE_EXACT, vg_assets_handler, NULL, err);
+	if (rc == 0)
+		rc = vg_serve_route(srv, "GET", "/assets/", VG_ROUTE_PREFIX, vg_assets_handler, NULL,
+		                    err);
+	if (rc)
+		return rc;
+
+	/* The public check, its outbox and attestations (docs/public-check.md). */
+	vg_public_opts po = {.log = public_log};
+	if ((rc = vg_public_new(cfg, &po, &public_mod, err)) != 0)
+		return rc;
+	vg_public_routes pr;
+	vg_public_get_routes(public_mod, &pr);
+	for (size_t i = 0; i < VG_PUBLIC_ROUTES; i++) {
+		rc = vg_serve_route(srv, pr.route[i].method, pr.route[i].path, VG_ROUTE_EXACT,
+		                    pr.route[i].handler, pr.ctx, err);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 
 static void unregister_modules(void)
 {
+	vg_public_free(public_mod);
+	public_mod = NULL;
 }
 
 static int exit_for(int code)
