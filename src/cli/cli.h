@@ -55,5 +55,9 @@ extern const vg_cmd cmd_registry;
 extern const vg_cmd cmd_demo;
 extern const vg_cmd cmd_scan;
 extern const vg_cmd cmd_watch;
+extern const vg_cmd cmd_export_ranges;
+
+/* `vigie ingest --passwords ...` (ingest_passwords.c), called by cmd_ingest. */
+int cli_ingest_passwords(int argc, char **argv);
 
 #endif
