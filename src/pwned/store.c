@@ -349,14 +349,23 @@ static inline char *put_u32(char *o, uint32_t v)
 	return o;
 }
 
+/* "000102...FEFF": two hex digits per byte, one copy each. */
+static const char HX2[513] =
+    "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
+    "202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F"
+    "404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F"
+    "606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F"
+    "808182838485868788898A8B8C8D8E8F909192939495969798999A9B9C9D9E9F"
+    "A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"
+    "C0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"
+    "E0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF";
+
 /* A real record's line (without separator). */
 static inline char *put_record(char *o, const uint8_t *r, size_t tail)
 {
 	*o++ = HX[r[0] & 15];
-	for (size_t i = 1; i < tail; i++) {
-		*o++ = HX[r[i] >> 4];
-		*o++ = HX[r[i] & 15];
-	}
+	for (size_t i = 1; i < tail; i++, o += 2)
+		memcpy(o, HX2 + 2 * r[i], 2);
 	*o++ = ':';
 	return put_u32(o, vgp_get32(r + tail));
 }

@@ -1,7 +1,7 @@
 vigie export-ranges: the 1,048,576 range files for a static host. Without
 hashes the files exist and are empty (every prefix answers 200):
 
-  $ (mktemp -d -p /dev/shm 2>/dev/null || mktemp -d) > outdir
+  $ echo "$PWD/out" > outdir
   $ vigie export-ranges --registry reg --json -q "$(cat outdir)" | jq -c '[.dir == "'"$(cat outdir)"'/range", .files, .nonempty, .bytes]'
   vigie export-ranges: aucune empreinte sha1 dans reg : les fichiers seront vides
   [true,1048576,0,0]
@@ -36,7 +36,6 @@ temporary directory left; lines are SUFFIX:COUNT, CRLF between them:
   $ cat -A "$(cat outdir)/range/B7A87"; echo
   5FC1EA228B9061041B7CEC4BD3C52AB3CE3:6^M$
   AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA:9
-  $ rm -rf "$(cat outdir)"
 
 Errors: usage (exit 2), a damaged store or an unwritable place (exit 3):
 
@@ -61,5 +60,6 @@ Errors: usage (exit 2), a damaged store or an unwritable place (exit 3):
   h.txt
   h2.txt
   l.txt
+  out
   outdir
   reg

@@ -58,9 +58,9 @@ def main():
         return 77
     if not os.path.exists(os.path.join(HERE, "node_modules", "hibp", "package.json")):
         run([shutil.which("npm") or "npm", "ci", "--no-audit", "--no-fund"], cwd=HERE)
-    # tmpfs when there is one: a million small files are much faster there
-    base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-    tmp = tempfile.mkdtemp(prefix="vigie-hibp-", dir=base)
+    # not /dev/shm, though a million small files are faster there: its inode
+    # limit is shared with everything else on the machine
+    tmp = tempfile.mkdtemp(prefix="vigie-hibp-")
     try:
         reg, out = os.path.join(tmp, "reg"), os.path.join(tmp, "out")
         extra = os.path.join(tmp, "extra.txt")
