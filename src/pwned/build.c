@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,6 +43,8 @@ typedef struct pent {
 	uint32_t count;
 } pent;
 _Static_assert(sizeof(pent) == 24, "pent is 24 bytes");
+
+#define DROP_STEP ((size_t)4 << 20) /* a multiple of the page size */
 
 typedef struct prun {
 	uint64_t off, n;
@@ -416,6 +419,7 @@ typedef struct src {
 	XXH3_state_t *xs;
 	pent prev;
 	bool have_prev;
+	size_t dropped; /* bytes of the mapping given back to the kernel */
 } src;
 
 /* Moves s to its next record; 0, or an error. */
@@ -461,6 +465,17 @@ static int src_next(src *s, size_t hb, vg_err *err)
 			s->prefix++;
 		const uint8_t *r = p->records + s->i * p->recsize;
 		XXH3_64bits_update(s->xs, r, p->recsize);
+		/* the merge reads the live version once, in order: drop what it
+		 * has read from this process's mapping, so that memory stays the
+		 * budget's (the pages stay in the page cache) */
+		size_t at = (size_t)(r - p->base);
+		if (at - s->dropped >= DROP_STEP) {
+			size_t to = at & ~(DROP_STEP - 1);
+			if (to > s->dropped) {
+				madvise((void *)(p->base + s->dropped), to - s->dropped, MADV_DONTNEED);
+				s->dropped = to;
+			}
+		}
 		s->i++;
 		memset(&s->cur, 0, sizeof(s->cur));
 		s->cur.h[0] = (uint8_t)(s->prefix >> 12);
