@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Runs tests/web/hibp_range.mjs (the npm hibp client) against the output of
-`vigie export-ranges`, served statically by Python's http.server.
+`vigie export-ranges`, served statically by Python's http.server, or, with
+--server, against the /range/ handler behind tests/web/range_server.c.
 
-Usage: run_hibp_static.py VIGIE_BINARY
+Usage: run_hibp_static.py VIGIE_BINARY [--server RANGE_SERVER_BINARY]
 
 Ingests data/passwords-sample.txt and a small list into a fresh registry,
 exports the SHA-1 and NTLM ranges, serves OUTDIR (so /range/ABCDE is
@@ -31,11 +32,8 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def serve(directory):
-    lo, hi = 18200, 18299
-    if os.environ.get("VIGIE_TEST_PORTS"):
-        lo, hi = (int(x) for x in os.environ["VIGIE_TEST_PORTS"].split("-"))
     handler = functools.partial(Quiet, directory=directory)
-    for port in range(lo, hi + 1):
+    for port in ports():
         try:
             srv = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
         except OSError:
@@ -50,8 +48,29 @@ def run(cmd, **kw):
     subprocess.run(cmd, check=True, **kw)
 
 
+def ports():
+    lo, hi = 18200, 18299
+    if os.environ.get("VIGIE_TEST_PORTS"):
+        lo, hi = (int(x) for x in os.environ["VIGIE_TEST_PORTS"].split("-"))
+    return range(lo, hi + 1)
+
+
+def start_server(binary, reg):
+    """range_server on the first free port: (process, port)."""
+    for port in ports():
+        p = subprocess.Popen([binary, reg, str(port)], stdout=subprocess.PIPE, text=True)
+        line = p.stdout.readline()
+        if line.startswith("listening"):
+            return p, port
+        p.wait()
+    sys.exit("no free port for range_server")
+
+
 def main():
     vigie = os.path.abspath(sys.argv[1])
+    server = None
+    if len(sys.argv) > 3 and sys.argv[2] == "--server":
+        server = os.path.abspath(sys.argv[3])
     node = shutil.which("node")
     if not node:
         print("node is not installed: skipped")
@@ -73,16 +92,25 @@ def main():
         sample = os.path.join(ROOT, "data", "passwords-sample.txt")
         run([vigie, "ingest", "--passwords", "--registry", reg, "-q", sample, extra,
              os.path.join(tmp, "hibp.txt")], stdout=subprocess.DEVNULL)
-        run([vigie, "export-ranges", "--registry", reg, "-q", out])
-        run([vigie, "export-ranges", "--registry", reg, "--mode", "ntlm", "-q", out])
-        ntlm_root = os.path.join(tmp, "ntlm-root")
-        os.mkdir(ntlm_root)
-        os.symlink(os.path.join(out, "range-ntlm"), os.path.join(ntlm_root, "range"))
         expect = os.path.join(tmp, "expect.tsv")
         with open(expect, "w") as f:
             f.write("123456\t1000000\npassword\t500000\nazerty\t3506\nmotdepasse\t135\n"
                     "vigie-test-password\t7\nloulou\t100\n"
                     "vigie: not a leaked password 7d1f\t0\n")
+        if server:
+            proc, port = start_server(server, reg)
+            try:
+                return subprocess.run([node, os.path.join(HERE, "hibp_range.mjs"),
+                                       f"http://127.0.0.1:{port}", "--dynamic", "--expect",
+                                       expect]).returncode
+            finally:
+                proc.terminate()
+                proc.wait()
+        run([vigie, "export-ranges", "--registry", reg, "-q", out])
+        run([vigie, "export-ranges", "--registry", reg, "--mode", "ntlm", "-q", out])
+        ntlm_root = os.path.join(tmp, "ntlm-root")
+        os.mkdir(ntlm_root)
+        os.symlink(os.path.join(out, "range-ntlm"), os.path.join(ntlm_root, "range"))
         s1, p1 = serve(out)
         s2, p2 = serve(ntlm_root)
         try:
