@@ -323,6 +323,12 @@ int vg_pwned_ingest(const vg_pwned_ingest_opts *o, const char *const *paths, siz
                     vg_pwned_summary *s, vg_err *err) VG_MUST_CHECK;
 void vg_pwned_summary_release(vg_pwned_summary *s);
 
+/* The demo's sample list (data/passwords-sample.txt, compiled in): common
+ * passwords with INVENTED counts (data/SOURCES.md). Write it to a file and
+ * ingest that (the same bytes every run: ingesting twice adds nothing). */
+extern const unsigned char vg_pwned_sample[];
+extern const size_t vg_pwned_sample_len;
+
 /* ------------------------------------------------------------ the service */
 
 typedef struct vg_pwned_service vg_pwned_service;

@@ -735,6 +735,26 @@ static void test_handler(void **state)
 	rm_rf(dir);
 }
 
+/* The compiled-in sample list parses cleanly, line by line. */
+static void test_sample(void **state)
+{
+	(void)state;
+	assert_true(vg_pwned_sample_len > 1000);
+	const char *s = (const char *)vg_pwned_sample, *e = s + vg_pwned_sample_len;
+	assert_int_equal(strncmp(s, "123456:1000000\n", 15), 0);
+	size_t lines = 0;
+	while (s < e) {
+		const char *nl = memchr(s, '\n', (size_t)(e - s));
+		assert_non_null(nl);
+		vg_pwned_line l;
+		assert_null(vg_pwned_parse_line(VG_PWNED_LIST_PLAIN, s, (size_t)(nl - s), &l));
+		assert_true(l.count >= 1);
+		lines++;
+		s = nl + 1;
+	}
+	assert_true(lines >= 400);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -742,6 +762,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_lines), cmocka_unit_test(test_build_sha1),
 	    cmocka_unit_test(test_build_ntlm),  cmocka_unit_test(test_corrupt),
 	    cmocka_unit_test(test_ingest),      cmocka_unit_test(test_handler),
+	    cmocka_unit_test(test_sample),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
