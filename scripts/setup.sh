@@ -30,6 +30,8 @@ libmicrohttpd-dev
 libzxcvbn-dev
 nettle-dev
 chromium
+jq
+zstd
 "
 
 missing=""
