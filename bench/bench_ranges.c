@@ -159,10 +159,12 @@ int main(int argc, char **argv)
 			bytes = 0;
 			double a = now(), ca = cpu_now();
 			for (uint64_t i = 0; i < nreq; i++) {
-				uint32_t p = cases[c].inm ? 0
-				             : cases[c].empty
-				                 ? nprefix + (uint32_t)(rnd() % (VG_PWNED_PREFIXES - nprefix))
-				                 : (uint32_t)(rnd() % nprefix);
+				uint32_t p =
+				    cases[c].inm ? 0
+				    : cases[c].empty
+				        ? nprefix +
+				              (uint32_t)(rnd() % (VG_PWNED_PREFIXES - nprefix))
+				        : (uint32_t)(rnd() % nprefix);
 				if (cases[c].empty && spread == 1)
 					p = (uint32_t)(rnd() % VG_PWNED_PREFIXES);
 				if (cases[c].bad)
@@ -181,9 +183,10 @@ int main(int argc, char **argv)
 		}
 		qsort(rounds, 5, sizeof(double), cmpd);
 		qsort(crounds, 5, sizeof(double), cmpd);
-		printf("  %-22s %8.0f ns CPU/request (%8.0f ns wall)  %10.0f requests/s/core  %8.0f "
-		       "body bytes\n",
-		       cases[c].name, crounds[2], rounds[2], 1e9 / crounds[2], bytes / (double)nreq);
+		printf(
+		    "  %-22s %8.0f ns CPU/request (%8.0f ns wall)  %10.0f requests/s/core  %8.0f "
+		    "body bytes\n",
+		    cases[c].name, crounds[2], rounds[2], 1e9 / crounds[2], bytes / (double)nreq);
 	}
 	vg_pwned_service_close(sv);
 

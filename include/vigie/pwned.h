@@ -114,8 +114,7 @@ vg_pwned_list vg_pwned_detect(const char *s, size_t n);
  * nothing else; otherwise the whole line is the password (docs/passwords.md).
  * Bytes are not checked for UTF-8 here (the reader transcodes).
  */
-const vg_reason *vg_pwned_parse_line(vg_pwned_list k, const char *s, size_t n,
-                                     vg_pwned_line *out);
+const vg_reason *vg_pwned_parse_line(vg_pwned_list k, const char *s, size_t n, vg_pwned_line *out);
 
 /* ------------------------------------------------------------ the store (reader) */
 
@@ -137,13 +136,13 @@ typedef struct vg_pwned_info {
 #define VG_PWNED_FP_BYTES 32
 #define VG_PWNED_FILE_NAME_MAX 48
 typedef struct vg_pwned_file {
-	uint8_t fp[VG_PWNED_FP_BYTES]; /* BLAKE2b-256 of the file's bytes on disk */
-	uint64_t size;                 /* bytes on disk */
-	uint64_t lines;                /* lines read (blank ones included) */
-	uint64_t accepted;             /* lines that gave a hash */
-	uint64_t bad;                  /* bad lines */
-	int64_t time;                  /* ingest time */
-	uint32_t kind;                 /* vg_pwned_list */
+	uint8_t fp[VG_PWNED_FP_BYTES];         /* BLAKE2b-256 of the file's bytes on disk */
+	uint64_t size;                         /* bytes on disk */
+	uint64_t lines;                        /* lines read (blank ones included) */
+	uint64_t accepted;                     /* lines that gave a hash */
+	uint64_t bad;                          /* bad lines */
+	int64_t time;                          /* ingest time */
+	uint32_t kind;                         /* vg_pwned_list */
 	char name[VG_PWNED_FILE_NAME_MAX + 1]; /* base name, cut */
 } vg_pwned_file;
 

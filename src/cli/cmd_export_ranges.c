@@ -72,8 +72,8 @@ static void on_signal(int sig)
 static void on_progress(void *ctx, uint32_t done, uint32_t total)
 {
 	bool *shown = ctx;
-	fprintf(stderr, L("\r  %7u / %u fichiers (%5.1f %%)", "\r  %7u / %u files (%5.1f %%)"), done,
-	        total, 100.0 * done / total);
+	fprintf(stderr, L("\r  %7u / %u fichiers (%5.1f %%)", "\r  %7u / %u files (%5.1f %%)"),
+	        done, total, 100.0 * done / total);
 	fflush(stderr);
 	*shown = true;
 }
@@ -104,8 +104,9 @@ static int run(int argc, char **argv)
 			break;
 		case OPT_MODE:
 			if (vg_pwned_mode_parse(optarg, &mode) != 0)
-				return cli_usage_error("export-ranges", L("--mode attend sha1 ou ntlm",
-				                                          "--mode expects sha1 or ntlm"));
+				return cli_usage_error(
+				    "export-ranges",
+				    L("--mode attend sha1 ou ntlm", "--mode expects sha1 or ntlm"));
 			break;
 		case OPT_JSON:
 			json = true;
@@ -113,8 +114,9 @@ static int run(int argc, char **argv)
 		case OPT_LANG: {
 			vg_lang lang;
 			if (vg_lang_parse(optarg, &lang) != 0)
-				return cli_usage_error("export-ranges", L("--lang attend fr ou en",
-				                                          "--lang expects fr or en"));
+				return cli_usage_error(
+				    "export-ranges",
+				    L("--lang attend fr ou en", "--lang expects fr or en"));
 			cli_lang = lang;
 			break;
 		}
@@ -159,8 +161,8 @@ static int run(int argc, char **argv)
 	bool shown = false;
 	bool display = !quiet && isatty(STDERR_FILENO);
 	vg_pwned_export_result res;
-	rc = vg_pwned_export(p, mode, outdir, &stop_flag, display ? on_progress : NULL, &shown, &res,
-	                     &err);
+	rc = vg_pwned_export(p, mode, outdir, &stop_flag, display ? on_progress : NULL, &shown,
+	                     &res, &err);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	if (shown)
@@ -168,7 +170,8 @@ static int run(int argc, char **argv)
 	vg_pwned_close(p);
 	if (stop_flag) {
 		fprintf(stderr, "vigie export-ranges: %s\n",
-		        L("interrompu : rien n'a été mis en place", "interrupted: nothing was put in place"));
+		        L("interrompu : rien n'a été mis en place",
+		          "interrupted: nothing was put in place"));
 		raise(SIGINT);
 		return EXIT_DATA;
 	}
@@ -194,9 +197,9 @@ static int run(int argc, char **argv)
 		       (unsigned long long)res.files, (unsigned long long)res.nonempty,
 		       (unsigned long long)res.bytes, res.dir, sec);
 	}
-	return fflush(stdout) == 0 ? EXIT_OK
-	                           : cli_fail("export-ranges", EXIT_DATA,
-	                                      L("écriture impossible", "cannot write"));
+	return fflush(stdout) == 0
+	           ? EXIT_OK
+	           : cli_fail("export-ranges", EXIT_DATA, L("écriture impossible", "cannot write"));
 }
 
 const vg_cmd cmd_export_ranges = {

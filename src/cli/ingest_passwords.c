@@ -63,7 +63,8 @@ static void on_progress(void *ctx, const vg_pwned_progress *p)
 		snprintf(line, sizeof(line),
 		         L("  fichier %zu/%zu  %5.1f %%  %llu lignes  %9.0f lignes/s",
 		           "  file %zu/%zu  %5.1f %%  %llu lines  %9.0f lines/s"),
-		         p->file + 1, p->nfiles, 100.0 * (double)p->done_bytes / (double)p->total_bytes,
+		         p->file + 1, p->nfiles,
+		         100.0 * (double)p->done_bytes / (double)p->total_bytes,
 		         (unsigned long long)p->lines,
 		         p->seconds > 0 ? (double)p->lines / p->seconds : 0.0);
 	else
@@ -82,7 +83,8 @@ static const char *kind_label(vg_pwned_list k)
 	case VG_PWNED_LIST_HIBP_NTLM:
 		return L("empreintes NTLM (format HIBP)", "NTLM hashes (HIBP format)");
 	case VG_PWNED_LIST_PLAIN_RAW:
-		return L("mots de passe en clair (lignes entières)", "plaintext passwords (whole lines)");
+		return L("mots de passe en clair (lignes entières)",
+		         "plaintext passwords (whole lines)");
 	default:
 		return L("mots de passe en clair", "plaintext passwords");
 	}
@@ -104,17 +106,19 @@ static void print_summary(const vg_pwned_summary *s, double seconds)
 			continue;
 		}
 		if (f->status == VG_PWNED_FILE_SKIPPED) {
-			printf(L("  %s : déjà ingéré, ignoré\n", "  %s: already ingested, skipped\n"),
-			       name);
+			printf(
+			    L("  %s : déjà ingéré, ignoré\n", "  %s: already ingested, skipped\n"),
+			    name);
 			continue;
 		}
-		printf(L("  %s : %s%s%s, %llu lignes : %llu acceptées, %llu mauvaises, %llu vides\n",
-		         "  %s: %s%s%s, %llu lines: %llu accepted, %llu bad, %llu blank\n"),
-		       name, kind_label(f->kind), f->compression ? ", " : "",
-		       f->compression ? vg_table_compression_name((vg_table_compression)f->compression)
-		                      : "",
-		       (unsigned long long)f->lines, (unsigned long long)f->accepted,
-		       (unsigned long long)f->bad, (unsigned long long)f->blank);
+		printf(
+		    L("  %s : %s%s%s, %llu lignes : %llu acceptées, %llu mauvaises, %llu vides\n",
+		      "  %s: %s%s%s, %llu lines: %llu accepted, %llu bad, %llu blank\n"),
+		    name, kind_label(f->kind), f->compression ? ", " : "",
+		    f->compression ? vg_table_compression_name((vg_table_compression)f->compression)
+		                   : "",
+		    (unsigned long long)f->lines, (unsigned long long)f->accepted,
+		    (unsigned long long)f->bad, (unsigned long long)f->blank);
 		if (f->transcoded)
 			printf(L("    %llu lignes lues en Windows-1252 et converties en UTF-8\n",
 			         "    %llu lines read as Windows-1252 and converted to UTF-8\n"),
@@ -125,7 +129,8 @@ static void print_summary(const vg_pwned_summary *s, double seconds)
 			       vg_reason_text(f->reason[k], cli_lang));
 		for (size_t k = 0; k < f->nfirst_bad; k++)
 			printf(L("    ligne %llu : %s\n", "    line %llu: %s\n"),
-			       (unsigned long long)f->first_bad[k].lineno, f->first_bad[k].why->code);
+			       (unsigned long long)f->first_bad[k].lineno,
+			       f->first_bad[k].why->code);
 		if (f->bad > f->nfirst_bad)
 			printf(L("    ... et %llu autres mauvaises lignes\n",
 			         "    ... and %llu more bad lines\n"),
@@ -135,20 +140,23 @@ static void print_summary(const vg_pwned_summary *s, double seconds)
 		const vg_pwbuild_result *r = &s->result[m];
 		const char *label = m == VG_PWNED_SHA1 ? "SHA-1" : "NTLM";
 		if (r->published)
-			printf(L("%s : version %llu publiée, %llu empreintes (%llu nouvelles), %llu "
-			         "occurrences, %s\n",
-			         "%s: version %llu published, %llu hashes (%llu new), %llu "
-			         "occurrences, %s\n"),
-			       label, (unsigned long long)r->generation, (unsigned long long)r->entries,
-			       (unsigned long long)(r->entries - r->entries_before),
-			       (unsigned long long)r->total, r->path);
+			printf(
+			    L("%s : version %llu publiée, %llu empreintes (%llu nouvelles), %llu "
+			      "occurrences, %s\n",
+			      "%s: version %llu published, %llu hashes (%llu new), %llu "
+			      "occurrences, %s\n"),
+			    label, (unsigned long long)r->generation,
+			    (unsigned long long)r->entries,
+			    (unsigned long long)(r->entries - r->entries_before),
+			    (unsigned long long)r->total, r->path);
 		else if (r->generation)
 			printf(L("%s : inchangé, version %llu, %llu empreintes, %s\n",
 			         "%s: unchanged, version %llu, %llu hashes, %s\n"),
-			       label, (unsigned long long)r->generation, (unsigned long long)r->entries,
-			       r->path);
+			       label, (unsigned long long)r->generation,
+			       (unsigned long long)r->entries, r->path);
 		else
-			printf(L("%s : vide, rien publié\n", "%s: empty, nothing published\n"), label);
+			printf(L("%s : vide, rien publié\n", "%s: empty, nothing published\n"),
+			       label);
 	}
 	char sec[32];
 	snprintf(sec, sizeof(sec), "%.1f", seconds);
@@ -170,7 +178,8 @@ static json_t *summary_json(const vg_pwned_summary *s, const char *dir)
 			continue;
 		json_t *fo = json_object();
 		json_object_set_new(fo, "path", json_string(f->path));
-		json_object_set_new(fo, "status", json_string(vg_pwned_file_status_name(f->status)));
+		json_object_set_new(fo, "status",
+		                    json_string(vg_pwned_file_status_name(f->status)));
 		if (f->status == VG_PWNED_FILE_FAILED) {
 			json_object_set_new(fo, "error", json_string(f->err.msg));
 		} else {
@@ -199,7 +208,8 @@ static json_t *summary_json(const vg_pwned_summary *s, const char *dir)
 		json_t *ms = json_array();
 		for (int m = 0; m < VG_PWNED__MODES; m++)
 			if (f->modes[m] && f->status == VG_PWNED_FILE_INGESTED)
-				json_array_append_new(ms, json_string(vg_pwned_mode_name((vg_pwned_mode)m)));
+				json_array_append_new(
+				    ms, json_string(vg_pwned_mode_name((vg_pwned_mode)m)));
 		json_object_set_new(fo, "stores", ms);
 		json_array_append_new(files, fo);
 	}
@@ -218,7 +228,8 @@ static json_t *summary_json(const vg_pwned_summary *s, const char *dir)
 		json_object_set_new(o, "published", json_boolean(r->published));
 		json_object_set_new(o, "version", json_integer((json_int_t)r->generation));
 		json_object_set_new(o, "entries", json_integer((json_int_t)r->entries));
-		json_object_set_new(o, "new", json_integer((json_int_t)(r->entries - r->entries_before)));
+		json_object_set_new(o, "new",
+		                    json_integer((json_int_t)(r->entries - r->entries_before)));
 		json_object_set_new(o, "occurrences", json_integer((json_int_t)r->total));
 		json_object_set_new(o, "path", r->generation ? json_string(r->path) : json_null());
 		json_object_set_new(o, "runs", json_integer((json_int_t)r->runs));
@@ -264,11 +275,12 @@ int cli_ingest_passwords(int argc, char **argv)
 			break;
 		case OPT_MEMORY:
 			if (vg_ingest_parse_size(optarg, &o.memory) != 0)
-				return cli_usage_error(
-				    "ingest",
-				    L("--memory : taille invalide « %s » (exemples : 512M, 4G ; au moins 1M)",
-				      "--memory: invalid size \"%s\" (examples: 512M, 4G; at least 1M)"),
-				    optarg);
+				return cli_usage_error("ingest",
+				                       L("--memory : taille invalide « %s » "
+				                         "(exemples : 512M, 4G ; au moins 1M)",
+				                         "--memory: invalid size \"%s\" (examples: "
+				                         "512M, 4G; at least 1M)"),
+				                       optarg);
 			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "auto"))
@@ -282,12 +294,13 @@ int cli_ingest_passwords(int argc, char **argv)
 			else if (!strcmp(optarg, "hibp-ntlm"))
 				o.kind = VG_PWNED_LIST_HIBP_NTLM;
 			else
-				return cli_usage_error(
-				    "ingest",
-				    L("--password-format attend auto, plain, plain-raw, hibp-sha1 ou "
-				      "hibp-ntlm",
-				      "--password-format expects auto, plain, plain-raw, hibp-sha1 or "
-				      "hibp-ntlm"));
+				return cli_usage_error("ingest",
+				                       L("--password-format attend auto, plain, "
+				                         "plain-raw, hibp-sha1 ou "
+				                         "hibp-ntlm",
+				                         "--password-format expects auto, plain, "
+				                         "plain-raw, hibp-sha1 or "
+				                         "hibp-ntlm"));
 			break;
 		case OPT_JSON:
 			json = true;
@@ -330,9 +343,10 @@ int cli_ingest_passwords(int argc, char **argv)
 		fprintf(stderr, "\r%-78s\r", "");
 	if (s.interrupted || stop_flag) {
 		if (!s.committed)
-			fprintf(stderr, "vigie ingest: %s\n",
-			        L("interrompu : rien n'a été publié, les empreintes sont inchangées",
-			          "interrupted: nothing was published, the hashes are unchanged"));
+			fprintf(
+			    stderr, "vigie ingest: %s\n",
+			    L("interrompu : rien n'a été publié, les empreintes sont inchangées",
+			      "interrupted: nothing was published, the hashes are unchanged"));
 		vg_pwned_summary_release(&s);
 		int sig = stop_signal ? stop_signal : SIGINT;
 		set_handlers(true);
@@ -344,7 +358,8 @@ int cli_ingest_passwords(int argc, char **argv)
 	if (irc == VG_EUSAGE)
 		rc = cli_usage_error("ingest", "%s", err.msg);
 	else if (irc != 0)
-		rc = cli_fail("ingest", irc == VG_EINTERNAL ? EXIT_INTERNAL : EXIT_DATA, "%s", err.msg);
+		rc = cli_fail("ingest", irc == VG_EINTERNAL ? EXIT_INTERNAL : EXIT_DATA, "%s",
+		              err.msg);
 	if (s.committed) {
 		if (json) {
 			json_t *j = summary_json(&s, o.dir);
@@ -355,7 +370,8 @@ int cli_ingest_passwords(int argc, char **argv)
 			print_summary(&s, s.seconds);
 		}
 		if (fflush(stdout) != 0 && rc == EXIT_OK)
-			rc = cli_fail("ingest", EXIT_DATA, L("écriture impossible", "cannot write"));
+			rc =
+			    cli_fail("ingest", EXIT_DATA, L("écriture impossible", "cannot write"));
 	}
 	vg_pwned_summary_release(&s);
 	return rc;

@@ -204,8 +204,9 @@ int vg_pwbuild_begin(const char *dir, vg_pwned_mode m, const vg_pwbuild_opts *op
 	if (o.memory == 0)
 		o.memory = VG_PWBUILD_DEFAULT_MEMORY;
 	if (o.memory < VG_PWBUILD_MIN_MEMORY)
-		return vg_err_set(err, VG_EUSAGE, "memory budget %zu bytes is below the minimum %zu",
-		                  o.memory, VG_PWBUILD_MIN_MEMORY);
+		return vg_err_set(err, VG_EUSAGE,
+		                  "memory budget %zu bytes is below the minimum %zu", o.memory,
+		                  VG_PWBUILD_MIN_MEMORY);
 	if (strlen(dir) + 64 > sizeof(((vg_pwbuild *)0)->dir))
 		return vg_err_set(err, VG_ETOOBIG, "directory name too long");
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
@@ -455,10 +456,11 @@ static int src_next(src *s, size_t hb, vg_err *err)
 		if (s->i == p->info.entries) {
 			s->done = true;
 			if (XXH3_64bits_digest(s->xs) != vgp_get64(p->base + VGP_H_SUM_RECORDS))
-				return vg_err_set(err, VG_ECORRUPT,
-				                  "the live password store %s is damaged (records "
-				                  "checksum mismatch); refusing to carry it forward",
-				                  p->path);
+				return vg_err_set(
+				    err, VG_ECORRUPT,
+				    "the live password store %s is damaged (records "
+				    "checksum mismatch); refusing to carry it forward",
+				    p->path);
 			return 0;
 		}
 		while (vgp_index(p, s->prefix + 1) <= s->i)
@@ -472,7 +474,8 @@ static int src_next(src *s, size_t hb, vg_err *err)
 		if (at - s->dropped >= DROP_STEP) {
 			size_t to = at & ~(DROP_STEP - 1);
 			if (to > s->dropped) {
-				madvise((void *)(p->base + s->dropped), to - s->dropped, MADV_DONTNEED);
+				madvise((void *)(p->base + s->dropped), to - s->dropped,
+				        MADV_DONTNEED);
 				s->dropped = to;
 			}
 		}
@@ -484,10 +487,11 @@ static int src_next(src *s, size_t hb, vg_err *err)
 		s->cur.count = vgp_get32(r + p->tail);
 		if ((r[0] >> 4) != (s->prefix & 15) || s->cur.count == 0 ||
 		    (s->have_prev && memcmp(s->prev.h, s->cur.h, hb) >= 0))
-			return vg_err_set(err, VG_ECORRUPT,
-			                  "the live password store %s is damaged (record %zu out of "
-			                  "order or count 0); refusing to carry it forward",
-			                  p->path, s->i - 1);
+			return vg_err_set(
+			    err, VG_ECORRUPT,
+			    "the live password store %s is damaged (record %zu out of "
+			    "order or count 0); refusing to carry it forward",
+			    p->path, s->i - 1);
 		s->prev = s->cur;
 		s->have_prev = true;
 		return 0;
@@ -594,8 +598,11 @@ static int write_version(vg_pwbuild *b, int fd, const pent *last, size_t nlast, 
 	ss[k] = (src){.kind = SRC_MEM, .a = last, .n = nlast};
 	k++;
 	for (size_t r = 0; r < b->nruns; r++, k++) {
-		ss[k] = (src){.kind = SRC_RUN, .fd = b->spill_fd, .off = b->runs[r].off,
-		              .left = b->runs[r].n, .bcap = per};
+		ss[k] = (src){.kind = SRC_RUN,
+		              .fd = b->spill_fd,
+		              .off = b->runs[r].off,
+		              .left = b->runs[r].n,
+		              .bcap = per};
 		ss[k].buf = vg_xmalloc(per * sizeof(pent));
 	}
 	if (b->cur) {

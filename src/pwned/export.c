@@ -94,7 +94,8 @@ int vg_pwned_export(const vg_pwned *p, vg_pwned_mode m, const char *outdir,
 				continue;
 			}
 			if (errno != EMLINK) {
-				rc = vg_err_set(err, VG_EIO, "%s/%s: %s", tmp, name, strerror(errno));
+				rc = vg_err_set(err, VG_EIO, "%s/%s: %s", tmp, name,
+				                strerror(errno));
 				break;
 			}
 		}

@@ -105,7 +105,8 @@ int vg_pwned_ntlm(const char *pw, size_t n, uint8_t out[VG_PWNED_NTLM_BYTES])
 		s += len;
 		if (cp >= 0x10000) {
 			cp -= 0x10000;
-			uint16_t hi = (uint16_t)(0xD800 | (cp >> 10)), lo = (uint16_t)(0xDC00 | (cp & 0x3FF));
+			uint16_t hi = (uint16_t)(0xD800 | (cp >> 10)),
+			         lo = (uint16_t)(0xDC00 | (cp & 0x3FF));
 			u16[o++] = (uint8_t)hi;
 			u16[o++] = (uint8_t)(hi >> 8);
 			u16[o++] = (uint8_t)lo;
@@ -163,16 +164,14 @@ bool vg_pwned_prefix_parse(const char *s, size_t n, uint32_t *out)
 static const vg_reason r_bad_hash = {
     "bad_hash", "empreinte invalide (40 chiffres hexadécimaux pour SHA-1, 32 pour NTLM)",
     "invalid hash (40 hex digits for SHA-1, 32 for NTLM)"};
-static const vg_reason r_bad_count = {
-    "bad_count", "nombre d'occurrences invalide (1 à 4294967295)",
-    "invalid count (1 to 4294967295)"};
+static const vg_reason r_bad_count = {"bad_count", "nombre d'occurrences invalide (1 à 4294967295)",
+                                      "invalid count (1 to 4294967295)"};
 static const vg_reason r_zero_count = {"zero_count",
                                        "nombre d'occurrences nul (ligne de remplissage ?)",
                                        "count of zero (a padding line?)"};
 static const vg_reason r_too_long = {"too_long", "mot de passe trop long (plus de 256 octets)",
                                      "password too long (over 256 bytes)"};
-static const vg_reason r_control = {"control_char",
-                                    "caractère de contrôle dans le mot de passe",
+static const vg_reason r_control = {"control_char", "caractère de contrôle dans le mot de passe",
                                     "control character in the password"};
 static const vg_reason r_empty = {"empty_password", "mot de passe vide", "empty password"};
 
@@ -235,8 +234,7 @@ vg_pwned_list vg_pwned_detect(const char *s, size_t n)
 	return VG_PWNED_LIST_PLAIN;
 }
 
-const vg_reason *vg_pwned_parse_line(vg_pwned_list k, const char *s, size_t n,
-                                     vg_pwned_line *out)
+const vg_reason *vg_pwned_parse_line(vg_pwned_list k, const char *s, size_t n, vg_pwned_line *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->count = 1;

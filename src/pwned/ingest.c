@@ -40,7 +40,9 @@ static const vg_reason r_bad_utf8 = {"bad_utf8", "texte illisible (UTF-8 invalid
 
 const char *vg_pwned_file_status_name(vg_pwned_file_status s)
 {
-	return s == VG_PWNED_FILE_SKIPPED ? "skipped" : s == VG_PWNED_FILE_FAILED ? "failed" : "ingested";
+	return s == VG_PWNED_FILE_SKIPPED  ? "skipped"
+	       : s == VG_PWNED_FILE_FAILED ? "failed"
+	                                   : "ingested";
 }
 
 static double now_s(void)
@@ -58,12 +60,13 @@ typedef struct run {
 	uint8_t *buf;
 } run;
 
-static void report(run *r, size_t fi, uint64_t lines, uint64_t done, uint64_t total,
-                   bool known, bool commit)
+static void report(run *r, size_t fi, uint64_t lines, uint64_t done, uint64_t total, bool known,
+                   bool commit)
 {
 	if (!r->o->progress)
 		return;
-	vg_pwned_progress p = {fi, r->s->nfiles, lines, done, total, known, commit, now_s() - r->t0};
+	vg_pwned_progress p = {fi,    r->s->nfiles, lines,  done,
+	                       total, known,        commit, now_s() - r->t0};
 	r->o->progress(r->o->progress_ctx, &p);
 }
 
@@ -83,8 +86,8 @@ static int spool(run *r, int in, int *outfd, uint8_t fp[VG_PWNED_FP_BYTES], uint
 			unlink(path);
 	}
 	if (fd < 0)
-		return vg_err_set(err, VG_EIO, "cannot create a temporary file in %s: %s", r->o->dir,
-		                  strerror(errno));
+		return vg_err_set(err, VG_EIO, "cannot create a temporary file in %s: %s",
+		                  r->o->dir, strerror(errno));
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, NULL, 0, VG_PWNED_FP_BYTES);
 	uint64_t total = 0;
@@ -95,7 +98,8 @@ static int spool(run *r, int in, int *outfd, uint8_t fp[VG_PWNED_FP_BYTES], uint
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			int rc = vg_err_set(err, VG_EIO, "%s: read error: %s", name, strerror(errno));
+			int rc =
+			    vg_err_set(err, VG_EIO, "%s: read error: %s", name, strerror(errno));
 			close(fd);
 			return rc;
 		}
@@ -103,8 +107,8 @@ static int spool(run *r, int in, int *outfd, uint8_t fp[VG_PWNED_FP_BYTES], uint
 			break;
 		crypto_generichash_update(&st, r->buf, (size_t)n);
 		if (vgp_write_all(fd, r->buf, (size_t)n) != 0) {
-			int rc = vg_err_set(err, VG_EIO, "cannot copy %s to %s: %s", name, r->o->dir,
-			                    strerror(errno));
+			int rc = vg_err_set(err, VG_EIO, "cannot copy %s to %s: %s", name,
+			                    r->o->dir, strerror(errno));
 			close(fd);
 			return rc;
 		}
@@ -194,8 +198,9 @@ static int read_file(run *r, size_t fi, int fd, const uint8_t *fp, vg_err *err)
 			break;
 		if (!decided) {
 			if (f->kind == VG_PWNED_LIST_AUTO)
-				f->kind = row.error ? VG_PWNED_LIST_PLAIN
-				                    : vg_pwned_detect(row.fields[0].s, row.fields[0].len);
+				f->kind = row.error
+				              ? VG_PWNED_LIST_PLAIN
+				              : vg_pwned_detect(row.fields[0].s, row.fields[0].len);
 			decided = true;
 			if (!choose_modes(r, f, fp)) {
 				f->status = VG_PWNED_FILE_SKIPPED;
@@ -358,7 +363,8 @@ int vg_pwned_ingest(const vg_pwned_ingest_opts *o, const char *const *paths, siz
 			s->result[m].entries = s->result[m].entries_before = cur->info.entries;
 			s->result[m].total = cur->info.total;
 		}
-		vg_pwned_path(o->dir, (vg_pwned_mode)m, s->result[m].path, sizeof(s->result[m].path));
+		vg_pwned_path(o->dir, (vg_pwned_mode)m, s->result[m].path,
+		              sizeof(s->result[m].path));
 	}
 	s->files = vg_xcalloc(n, sizeof(*s->files));
 	s->nfiles = n;

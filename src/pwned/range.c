@@ -63,7 +63,8 @@ static int snap_open(const char *dir, snap **out, vg_err *err)
 		const vg_pwned_info *in = s->st[m] ? &s->st[m]->info : NULL;
 		snprintf(s->etag[m], sizeof(s->etag[m]), "%llu-%016llx-%s-",
 		         (unsigned long long)(in ? in->generation : 0),
-		         (unsigned long long)(in ? in->build_id : 0), vg_pwned_mode_name((vg_pwned_mode)m));
+		         (unsigned long long)(in ? in->build_id : 0),
+		         vg_pwned_mode_name((vg_pwned_mode)m));
 		http_date(in ? in->created : 0, s->lastmod[m], sizeof(s->lastmod[m]));
 	}
 	if (err)
@@ -80,8 +81,7 @@ static void snap_free(snap *s)
 	free(s);
 }
 
-int vg_pwned_service_open(const char *dir, unsigned max_age, vg_pwned_service **out,
-                          vg_err *err)
+int vg_pwned_service_open(const char *dir, unsigned max_age, vg_pwned_service **out, vg_err *err)
 {
 	*out = NULL;
 	vg_pwned_service *sv = vg_xcalloc(1, sizeof(*sv));
@@ -210,7 +210,8 @@ void vg_pwned_range_handler(void *ctx, const vg_http_req *req, vg_http_resp *res
 	bool fr = req->lang == VG_LANG_FR;
 	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
 		vg_http_error(resp, 405, "method-not-allowed",
-		              fr ? "méthode non permise : GET seulement" : "method not allowed: GET only");
+		              fr ? "méthode non permise : GET seulement"
+		                 : "method not allowed: GET only");
 		(void)vg_http_header_add(resp, "Allow", "GET, HEAD");
 		return;
 	}
@@ -261,8 +262,8 @@ void vg_pwned_range_handler(void *ctx, const vg_http_req *req, vg_http_resp *res
 	unsigned npad = 0;
 	uint64_t n = vg_pwned_bucket_size(st, prefix);
 	if (pad) {
-		uint64_t target = VG_PWNED_PAD_MIN +
-		                  vgp_rand64() % (VG_PWNED_PAD_MAX - VG_PWNED_PAD_MIN + 1);
+		uint64_t target =
+		    VG_PWNED_PAD_MIN + vgp_rand64() % (VG_PWNED_PAD_MAX - VG_PWNED_PAD_MIN + 1);
 		npad = n < target ? (unsigned)(target - n) : 0;
 	}
 	size_t cap = vg_pwned_range_size(st, prefix) + (size_t)npad * vg_pwned_pad_line_max(mode);

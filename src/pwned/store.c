@@ -125,8 +125,7 @@ static int check(vg_pwned *p, vg_err *err)
 	p->recsize = vgp_recsize(p->info.mode);
 	if (vgp_get32(h + VGP_H_RECSIZE) != p->recsize || vgp_get32(h + VGP_H_FLAGS) != 0 ||
 	    vgp_get64(h + VGP_H_RESERVED) != 0 || vgp_get32(h + VGP_H_RESERVED + 8) != 0)
-		return vg_err_set(err, VG_ECORRUPT, "%s: bad record size or reserved fields",
-		                  path);
+		return vg_err_set(err, VG_ECORRUPT, "%s: bad record size or reserved fields", path);
 	p->info.generation = vgp_get64(h + VGP_H_GENERATION);
 	p->info.created = (int64_t)vgp_get64(h + VGP_H_CREATED);
 	p->info.build_id = vgp_get64(h + VGP_H_BUILD_ID);
@@ -145,8 +144,8 @@ static int check(vg_pwned *p, vg_err *err)
 	                p->info.nfiles * VGP_FILE_REC;
 	if (want != p->len)
 		return vg_err_set(err, VG_ECORRUPT,
-		                  "%s: section sizes (%llu bytes) do not match the file (%zu)", path,
-		                  (unsigned long long)want, p->len);
+		                  "%s: section sizes (%llu bytes) do not match the file (%zu)",
+		                  path, (unsigned long long)want, p->len);
 	p->index = h + VGP_HEADER_LEN;
 	p->records = p->index + VGP_INDEX_LEN;
 	p->files = p->records + p->info.entries * p->recsize;
@@ -294,11 +293,12 @@ int vg_pwned_verify(const vg_pwned *p, vg_err *err)
 			const uint8_t *r = p->records + (size_t)i * p->recsize;
 			if ((r[0] >> 4) != (pre & 15))
 				return vg_err_set(err, VG_ECORRUPT,
-				                  "%s: record %u is not in prefix %05X's bucket", p->path,
-				                  i, pre);
+				                  "%s: record %u is not in prefix %05X's bucket",
+				                  p->path, i, pre);
 			if (i > a && memcmp(r - p->recsize, r, p->tail) >= 0)
 				return vg_err_set(err, VG_ECORRUPT,
-				                  "%s: records out of order at record %u", p->path, i);
+				                  "%s: records out of order at record %u", p->path,
+				                  i);
 			uint32_t c = vgp_get32(r + p->tail);
 			if (c == 0)
 				return vg_err_set(err, VG_ECORRUPT, "%s: record %u has count 0",
@@ -350,15 +350,14 @@ static inline char *put_u32(char *o, uint32_t v)
 }
 
 /* "000102...FEFF": two hex digits per byte, one copy each. */
-static const char HX2[513] =
-    "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
-    "202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F"
-    "404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F"
-    "606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F"
-    "808182838485868788898A8B8C8D8E8F909192939495969798999A9B9C9D9E9F"
-    "A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"
-    "C0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"
-    "E0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF";
+static const char HX2[513] = "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
+                             "202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F"
+                             "404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F"
+                             "606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F"
+                             "808182838485868788898A8B8C8D8E8F909192939495969798999A9B9C9D9E9F"
+                             "A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"
+                             "C0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"
+                             "E0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF";
 
 /* A real record's line (without separator). */
 static inline char *put_record(char *o, const uint8_t *r, size_t tail)

@@ -136,19 +136,19 @@ static void test_parse_lines(void **state)
 	(void)state;
 	vg_pwned_line l;
 	const vg_reason *r;
-#define PLAIN(LINE, WANT, CNT)                                                               \
-	do {                                                                                 \
-		r = vg_pwned_parse_line(VG_PWNED_LIST_PLAIN, LINE, strlen(LINE), &l);        \
-		assert_null(r);                                                              \
-		assert_int_equal(l.pw_len, strlen(WANT));                                    \
-		assert_memory_equal(l.pw, WANT, strlen(WANT));                               \
-		assert_int_equal(l.count, CNT);                                              \
+#define PLAIN(LINE, WANT, CNT)                                                                     \
+	do {                                                                                       \
+		r = vg_pwned_parse_line(VG_PWNED_LIST_PLAIN, LINE, strlen(LINE), &l);              \
+		assert_null(r);                                                                    \
+		assert_int_equal(l.pw_len, strlen(WANT));                                          \
+		assert_memory_equal(l.pw, WANT, strlen(WANT));                                     \
+		assert_int_equal(l.count, CNT);                                                    \
 	} while (0)
-#define BAD(KIND, LINE, CODE)                                                                \
-	do {                                                                                 \
-		r = vg_pwned_parse_line(KIND, LINE, strlen(LINE), &l);                       \
-		assert_non_null(r);                                                          \
-		assert_string_equal(r->code, CODE);                                          \
+#define BAD(KIND, LINE, CODE)                                                                      \
+	do {                                                                                       \
+		r = vg_pwned_parse_line(KIND, LINE, strlen(LINE), &l);                             \
+		assert_non_null(r);                                                                \
+		assert_string_equal(r->code, CODE);                                                \
 	} while (0)
 	PLAIN("password", "password", 1);
 	PLAIN("123456:42", "123456", 42);
@@ -158,17 +158,20 @@ static void test_parse_lines(void **state)
 	PLAIN("time:12:30", "time:12", 30);   /* documented ambiguity */
 	PLAIN(":5x", ":5x", 1);
 	PLAIN("x:", "x:", 1);
-	PLAIN(":12", ":12", 1);               /* a colon first is no separator */
+	PLAIN(":12", ":12", 1);                     /* a colon first is no separator */
 	PLAIN("a:12345678901", "a:12345678901", 1); /* 11 digits: no count */
 	PLAIN("pass word ", "pass word ", 1);
-	PLAIN("tab:1\t2", "tab:1", 2);        /* the tab wins */
+	PLAIN("tab:1\t2", "tab:1", 2); /* the tab wins */
 	PLAIN("mot de passe \xC3\xA9t\xC3\xA9", "mot de passe \xC3\xA9t\xC3\xA9", 1);
 	BAD(VG_PWNED_LIST_PLAIN, "x\tabc", "bad_count");
 	BAD(VG_PWNED_LIST_PLAIN, "x\t", "bad_count");
 	BAD(VG_PWNED_LIST_PLAIN, "x:0", "zero_count");
 	BAD(VG_PWNED_LIST_PLAIN, "x:9999999999", "bad_count");
 	BAD(VG_PWNED_LIST_PLAIN, "\t3", "empty_password");
-	BAD(VG_PWNED_LIST_PLAIN, "a\x01" "b", "control_char");
+	BAD(VG_PWNED_LIST_PLAIN,
+	    "a\x01"
+	    "b",
+	    "control_char");
 	BAD(VG_PWNED_LIST_PLAIN, "a\x7f", "control_char");
 	char big[300];
 	memset(big, 'a', sizeof(big) - 1);
@@ -690,7 +693,8 @@ static void test_handler(void **state)
 		size_t n = check_lines(&r, 35, &zeros);
 		assert_true(n >= VG_PWNED_PAD_MIN && n <= VG_PWNED_PAD_MAX);
 		assert_int_equal(zeros, n - 1);
-		assert_non_null(memmem(r.body, r.body_len, "1E4C9B93F3F0682250B6CF8331B7EE68FD8:42", 38));
+		assert_non_null(
+		    memmem(r.body, r.body_len, "1E4C9B93F3F0682250B6CF8331B7EE68FD8:42", 38));
 		const char *t = header(&r, "ETag");
 		assert_true(!strncmp(t, "W/\"", 3));
 		vg_http_resp_release(&r);
@@ -705,8 +709,9 @@ static void test_handler(void **state)
 	vg_http_resp_release(&r);
 
 	/* malformed: 400 with the JSON error */
-	const char *badp[] = {"/range/5BAA", "/range/5BAA61", "/range/5BAG6", "/range/",
-	                      "/range", "/range/5BAA6/", "/range/5BAA\xC3\xA9", "/ranges/5BAA6"};
+	const char *badp[] = {
+	    "/range/5BAA", "/range/5BAA61", "/range/5BAG6",        "/range/",
+	    "/range",      "/range/5BAA6/", "/range/5BAA\xC3\xA9", "/ranges/5BAA6"};
 	for (size_t i = 0; i < sizeof(badp) / sizeof(badp[0]); i++) {
 		call(sv, "GET", badp[i], NULL, NULL, NULL, &r);
 		assert_int_equal(r.status, 400);
