@@ -241,8 +241,8 @@ static void transcode_fields(vg_table *t, vg_table_field *f, size_t nf)
 /* The name of a format, for messages and JSON. */
 const char *vg_table_format_name(vg_table_format f)
 {
-	return f == VG_TABLE_JSONL  ? "jsonl"
-	       : f == VG_TABLE_CSV  ? "csv"
+	return f == VG_TABLE_JSONL   ? "jsonl"
+	       : f == VG_TABLE_CSV   ? "csv"
 	       : f == VG_TABLE_LINES ? "lines"
 	                             : "auto";
 }
