@@ -31,6 +31,8 @@ libzxcvbn-dev
 nettle-dev
 chromium
 openssl
+jq
+zstd
 "
 # The browser tests (tests/web) need Node.js 18+ and npm; a machine that has
 # them already (e.g. from NodeSource, whose nodejs bundles npm) keeps its own.

@@ -41,7 +41,10 @@
 #define VG_TABLE_MAX_NAME 1024        /* bytes of a JSONL key that becomes a column */
 #define VG_TABLE_READ_SIZE (1u << 20) /* bytes asked of each read() */
 
-typedef enum { VG_TABLE_AUTO = 0, VG_TABLE_CSV, VG_TABLE_JSONL } vg_table_format;
+/* VG_TABLE_LINES is never detected, only asked for: every physical line is
+ * one row of one field, taken as is (no quotes, no delimiter, no header;
+ * blank lines are counted, not returned). Password lists use it. */
+typedef enum { VG_TABLE_AUTO = 0, VG_TABLE_CSV, VG_TABLE_JSONL, VG_TABLE_LINES } vg_table_format;
 typedef enum { VG_TABLE_PLAIN = 0, VG_TABLE_GZIP, VG_TABLE_ZSTD } vg_table_compression;
 
 /* A slice of bytes, not NUL-terminated. */

@@ -65,5 +65,9 @@ extern const vg_cmd cmd_serve;
 extern const vg_cmd cmd_token;
 extern const vg_cmd cmd_audit;
 extern const vg_cmd cmd_notify;
+extern const vg_cmd cmd_export_ranges;
+
+/* `vigie ingest --passwords ...` (ingest_passwords.c), called by cmd_ingest. */
+int cli_ingest_passwords(int argc, char **argv);
 
 #endif

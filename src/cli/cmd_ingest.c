@@ -61,6 +61,17 @@ static const char help_fr[] =
     "terminal. Les règles (catégories, clé nom + date, sources, lignes suspectes) :\n"
     "docs/ingest.md.\n"
     "\n"
+    "Mots de passe fuités (plages compatibles Have I Been Pwned, docs/passwords.md) :\n"
+    "  vigie ingest --passwords [--registry DIR] [--password-format FORMAT]\n"
+    "               [--memory TAILLE] [--json] [--quiet] FICHIER...\n"
+    "  lit des listes de mots de passe en clair (un par ligne, nombre d'occurrences\n"
+    "  facultatif après « : » ou une tabulation) ou des fichiers HIBP « EMPREINTE:NOMBRE »\n"
+    "  (SHA-1 40 hex ou NTLM 32 hex, détectés) ; gzip, zstd, CRLF. Écrit DIR/passwords.sha1\n"
+    "  et DIR/passwords.ntlm ; les nombres s'additionnent, un fichier déjà ingéré est\n"
+    "  ignoré. Les mauvaises lignes sont comptées par motif, avec leurs numéros.\n"
+    "  FORMAT : auto (défaut), plain, plain-raw (ligne entière, sans nombre),\n"
+    "  hibp-sha1, hibp-ntlm. --memory : mémoire de tri par empreinte (défaut 256M).\n"
+    "\n"
     "Codes de sortie : 0 terminé (même avec des lignes rejetées) ; 2 erreur d'usage ;\n"
     "3 fichier illisible ou erreur de données (les autres fichiers sont ingérés) ;\n"
     "4 erreur interne. Interrompu par SIGINT ou SIGTERM : rien n'est publié, et vigie\n"
@@ -107,6 +118,16 @@ static const char help_en[] =
     "\n"
     "Progress (rows/s, percentage, time left) is shown on a terminal only. The rules\n"
     "(categories, name + date key, sources, suspect rows): docs/ingest.md.\n"
+    "\n"
+    "Breached passwords (ranges compatible with Have I Been Pwned, docs/passwords.md):\n"
+    "  vigie ingest --passwords [--registry DIR] [--password-format FORMAT]\n"
+    "               [--memory SIZE] [--json] [--quiet] FILE...\n"
+    "  reads plaintext password lists (one per line, optional count after \":\" or a\n"
+    "  tab) or HIBP \"HASH:COUNT\" files (SHA-1 40 hex or NTLM 32 hex, detected); gzip,\n"
+    "  zstd, CRLF. Writes DIR/passwords.sha1 and DIR/passwords.ntlm; counts add up, a\n"
+    "  file already ingested is skipped. Bad lines are counted by reason, with their\n"
+    "  line numbers. FORMAT: auto (default), plain, plain-raw (whole line, no count),\n"
+    "  hibp-sha1, hibp-ntlm. --memory: sort memory per hash kind (default 256M).\n"
     "\n"
     "Exit codes: 0 done (even with rejected rows); 2 usage error; 3 unreadable file\n"
     "or data error (the other files are ingested); 4 internal error. Interrupted by\n"
@@ -487,6 +508,9 @@ enum {
 /* Parses, runs, prints; exit codes as in the help. */
 static int run(int argc, char **argv)
 {
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--passwords"))
+			return cli_ingest_passwords(argc, argv);
 	static const struct option longopts[] = {
 	    {"registry", required_argument, NULL, OPT_REGISTRY},
 	    {"source", required_argument, NULL, OPT_SOURCE},

@@ -8,7 +8,9 @@
  */
 #include "cli/cli.h"
 #include "vigie/assets.h"
+#include "vigie/exposure.h"
 #include "vigie/public.h"
+#include "vigie/pwned.h"
 #include "vigie/serve.h"
 
 #include <getopt.h>
@@ -94,6 +96,7 @@ static const char help_en[] =
  * What a module allocates here it frees in unregister_modules().
  */
 static vg_public *public_mod;
+static vg_pwned_service *pwned_mod;
 
 static void public_log(void *arg, const char *msg)
 {
@@ -101,8 +104,17 @@ static void public_log(void *arg, const char *msg)
 	fprintf(stderr, "vigie serve: %s\n", msg);
 }
 
-static int register_modules(vg_serve *srv, vg_config *cfg, vg_err *err)
+static int register_modules(vg_serve *srv, vg_config *cfg, const char *dir, vg_err *err)
 {
+	/* Breached-password ranges from DIR/passwords.* (docs/passwords.md);
+	 * missing stores answer every prefix with an empty 200. */
+	int prc = vg_pwned_service_open(dir, 0, &pwned_mod, err);
+	if (prc == 0)
+		prc = vg_serve_route(srv, "GET", "/range/", VG_ROUTE_PREFIX, vg_pwned_range_handler,
+		                     pwned_mod, err);
+	if (prc)
+		return prc;
+
 	/* The page and its assets, compiled into the binary (docs/web.md). */
 	int rc = vg_serve_route(srv, "GET", "/", VG_ROUTE_EXACT, vg_assets_handler, NULL, err);
 	if (rc == 0)
@@ -130,6 +142,8 @@ static void unregister_modules(void)
 {
 	vg_public_free(public_mod);
 	public_mod = NULL;
+	vg_pwned_service_close(pwned_mod);
+	pwned_mod = NULL;
 }
 
 static int exit_for(int code)
@@ -263,7 +277,7 @@ static int run(int argc, char **argv)
 
 	int rc = vg_serve_new(&o, &srv, &err);
 	if (rc == 0)
-		rc = register_modules(srv, &cfg, &err);
+		rc = register_modules(srv, &cfg, vg_exposure_registry_dir(o.registry_dir), &err);
 	if (rc == 0 && (rc = vg_serve_config_unused(&cfg, &err)) != 0)
 		rc = VG_EUSAGE;
 	if (rc) {
@@ -282,6 +296,11 @@ static int run(int argc, char **argv)
 			continue;
 		if (sig == SIGHUP) {
 			vg_err rerr = {0};
+			if (pwned_mod && vg_pwned_service_reload(pwned_mod, &rerr) != 0)
+				fprintf(stderr,
+				        L("vigie serve: mots de passe non rechargés : %s\n",
+				          "vigie serve: passwords not reloaded: %s\n"),
+				        rerr.msg);
 			if (vg_serve_reload(srv, &rerr) != 0)
 				fprintf(stderr,
 				        L("vigie serve: rechargement impossible, la version en cours "

@@ -16,6 +16,7 @@ static const vg_cmd *const commands[] = {
 	&cmd_normalize,
 	&cmd_gen,
 	&cmd_ingest,
+	&cmd_export_ranges,
 	&cmd_check,
 	&cmd_report,
 	&cmd_notify,

@@ -109,6 +109,7 @@ struct vg_table {
 	/* parsing state */
 	char delim; /* '\n' when the file has one column */
 	bool jsonl;
+	bool lines; /* VG_TABLE_LINES: one field per line, no quoting */
 	uint64_t lineno;
 	bool skipping; /* discarding the tail of an over-long line */
 	size_t expected;
@@ -240,7 +241,10 @@ static void transcode_fields(vg_table *t, vg_table_field *f, size_t nf)
 /* The name of a format, for messages and JSON. */
 const char *vg_table_format_name(vg_table_format f)
 {
-	return f == VG_TABLE_JSONL ? "jsonl" : f == VG_TABLE_CSV ? "csv" : "auto";
+	return f == VG_TABLE_JSONL   ? "jsonl"
+	       : f == VG_TABLE_CSV   ? "csv"
+	       : f == VG_TABLE_LINES ? "lines"
+	                             : "auto";
 }
 
 /* The name of a compression, for messages and JSON. */
@@ -829,6 +833,11 @@ static int csv_next(vg_table *t, vg_table_row *row)
 		}
 		if (len > t->max_row)
 			return bad_line(t, row, &reason_too_long);
+		if (t->lines) {
+			t->fields[0].s = p;
+			t->fields[0].len = len;
+			return csv_finish(t, row, p, len, 1, true, 1, consumed, 0);
+		}
 		size_t nf;
 		bool high;
 		if (split_fast(t, p, len, &nf, &high))
@@ -1638,6 +1647,11 @@ static int detect(vg_table *t, const vg_table_opts *o, vg_err *err)
 	t->jsonl = f == VG_TABLE_JSONL;
 	if (t->jsonl)
 		return 0;
+	if (f == VG_TABLE_LINES) {
+		t->lines = true;
+		t->delim = '\n';
+		return 0;
+	}
 
 	/* the first non-blank line starts after the last newline of the blank run */
 	size_t line = k;

@@ -15,8 +15,8 @@ Help lists every command, in French by default, English on request.
   Usage: vigie [--lang fr|en] COMMAND [OPTIONS] [ARGUMENTS]
   $ vigie --help | grep -c -E '^  (normalize|gen|demo) '
   3
-  $ vigie --help | grep -E '^  [a-z]+ ' | awk '{print $1}' | paste -sd' '
-  normalize gen ingest check report notify registry demo scan watch password attest serve token audit
+  $ vigie --help | grep -E '^  [a-z][a-z-]+ ' | awk '{print $1}' | paste -sd' '
+  normalize gen ingest export-ranges check report notify registry demo scan watch password attest serve token audit
   $ vigie help normalize | head -1
   Usage : vigie normalize [--json] KIND [VALEUR...]
   $ vigie normalize --help | head -1
