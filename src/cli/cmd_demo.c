@@ -14,6 +14,10 @@
 #include "vigie/report.h"
 #include "vigie/gen.h"
 #include "vigie/notify.h"
+#include "vigie/pwned.h"
+#include "vigie/token.h"
+
+#include <sodium.h>
 
 #include <errno.h>
 #include <ftw.h>
@@ -24,9 +28,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char help_fr[] =
-    "Usage : vigie demo [--dir RÉPERTOIRE] [--people N] [--seed S]\n"
+    "Usage : vigie demo [--dir RÉPERTOIRE] [--people N] [--seed S] [--listen HÔTE:PORT]\n"
+    "                   [--no-serve]\n"
     "\n"
     "Montre vigie sur une fuite synthétique, étape par étape : génère une fuite\n"
     "réaliste de 100 000 personnes (trois fichiers CSV un peu désordonnés par\n"
@@ -34,44 +40,55 @@ static const char help_fr[] =
     "l'intègre dans un registre des expositions (pseudonymes à clé), écrit le\n"
     "projet de notification à la CNIL (article 33, en Markdown, HTML et JSON),\n"
     "écrit le message de l'article 34 à chaque personne dans un spool (et en montre\n"
-    "un) et vérifie une personne comme le ferait un conseiller. Les données sont\n"
-    "inventées.\n"
+    "un), vérifie une personne comme le ferait un conseiller, puis démarre le\n"
+    "service de vérification (vigie serve) sur 127.0.0.1:8080 avec une liste\n"
+    "d'exemple de mots de passe divulgués, et dit quoi ouvrir et essayer. Les\n"
+    "données sont inventées.\n"
     "\n"
     "Options :\n"
     "  --dir R         répertoire de la démo (par défaut ./vigie-demo ; créé au besoin).\n"
     "                  Seuls les fichiers de la démo y sont écrits (leak-*.csv,\n"
-    "                  truth.jsonl, rapport-cnil.*, registry/, notify-spool*, refaits\n"
-    "                  à chaque fois) ; le reste n'est pas touché.\n"
+    "                  truth.jsonl, rapport-cnil.*, registry/, notify-spool*,\n"
+    "                  serve.conf, tokens, outbox/, refaits à chaque fois) ; le reste\n"
+    "                  n'est pas touché.\n"
     "  -n, --people N  nombre de personnes (100000 par défaut)\n"
     "  -s, --seed S    graine (1 par défaut)\n"
+    "  --listen A      adresse du service (127.0.0.1:8080 par défaut ; port 0 : libre)\n"
+    "  --no-serve      s'arrêter avant de démarrer le service\n"
     "  --lang fr|en    langue\n"
     "  -h, --help      cette aide\n"
     "\n"
-    "Codes de sortie : 0 succès ; 2 erreur d'usage ; 3 écriture impossible.\n";
+    "Codes de sortie : 0 succès (après Ctrl-C quand le service tourne) ; 2 erreur\n"
+    "d'usage ; 3 écriture impossible ou adresse déjà prise.\n";
 
 static const char help_en[] =
-    "Usage: vigie demo [--dir DIRECTORY] [--people N] [--seed S]\n"
+    "Usage: vigie demo [--dir DIRECTORY] [--people N] [--seed S] [--listen HOST:PORT]\n"
+    "                  [--no-serve]\n"
     "\n"
     "Shows vigie on a synthetic leak, step by step: generates a realistic leak of\n"
     "100,000 people (three slightly messy CSV files per source, like real ones, and\n"
     "their ground truth), describes what it holds, ingests it into an exposure\n"
     "registry (keyed pseudonyms), writes the draft notification to the CNIL (art.\n"
     "33, in Markdown, HTML and JSON), writes the art. 34 message to every person into\n"
-    "a spool (and shows one) and checks one person as a helpdesk would. The data is\n"
-    "made up.\n"
+    "a spool (and shows one), checks one person as a helpdesk would, then starts\n"
+    "the check service (vigie serve) on 127.0.0.1:8080 with a sample list of\n"
+    "breached passwords, and says what to open and try. The data is made up.\n"
     "\n"
     "Options:\n"
     "  --dir D         the demo's directory (default ./vigie-demo; created if needed).\n"
     "                  Only the demo's files are written there (leak-*.csv,\n"
-    "                  truth.jsonl, rapport-cnil.*, registry/, notify-spool*, rebuilt\n"
-    "                  each time);\n"
-    "                  nothing else is touched.\n"
+    "                  truth.jsonl, rapport-cnil.*, registry/, notify-spool*,\n"
+    "                  serve.conf, tokens, outbox/, rebuilt each time); nothing else\n"
+    "                  is touched.\n"
     "  -n, --people N  number of people (default 100000)\n"
     "  -s, --seed S    seed (default 1)\n"
+    "  --listen A      the service's address (default 127.0.0.1:8080; port 0: free)\n"
+    "  --no-serve      stop before starting the service\n"
     "  --lang fr|en    language\n"
     "  -h, --help      this help\n"
     "\n"
-    "Exit codes: 0 success; 2 usage error; 3 cannot write.\n";
+    "Exit codes: 0 success (after Ctrl-C when the service runs); 2 usage error;\n"
+    "3 cannot write, or address in use.\n";
 
 #define DEMO_FILES 3
 
@@ -84,6 +101,10 @@ typedef struct demo {
 	vg_gen_opts gen;
 	vg_gen_stats st;
 	char registry[4096];
+	char email[256];       /* an exposed address, for the service step */
+	char conf[4096];       /* the service's serve.conf */
+	const char *listen;    /* where the service listens */
+	bool serve;            /* start it at the end (not with --no-serve) */
 } demo;
 
 typedef struct demo_step {
@@ -459,6 +480,7 @@ static int step_try(demo *d)
 	const char *email = json_string_value(json_object_get(person, "email"));
 	const char *phone = json_string_value(json_object_get(person, "phone"));
 	const char *nir = json_string_value(json_object_get(person, "nir"));
+	snprintf(d->email, sizeof(d->email), "%s", email);
 	vg_registry *reg = NULL;
 	vg_regkey *key = NULL;
 	vg_err err;
@@ -583,6 +605,89 @@ static int step_notify(demo *d)
 }
 
 /* The demo, in order. Later versions add notify and serve here. */
+/* Step 7: the check service, with a sample list of breached passwords, a
+ * helpdesk token and the public check's outbox in the demo's directory. */
+static int step_serve(demo *d)
+{
+	char pw[4096], tokens[4096], tok[VG_TOKEN_TEXT_MAX];
+	vg_err err;
+	snprintf(pw, sizeof(pw), "%s/passwords-sample.txt", d->dir);
+	FILE *f = fopen(pw, "w");
+	if (!f || fwrite(vg_pwned_sample, 1, vg_pwned_sample_len, f) != vg_pwned_sample_len ||
+	    fclose(f) != 0)
+		return cli_fail("demo", EXIT_DATA, "%s: %s", pw, strerror(errno));
+	vg_pwned_ingest_opts po;
+	memset(&po, 0, sizeof(po));
+	po.dir = d->registry;
+	po.kind = VG_PWNED_LIST_AUTO;
+	vg_pwned_summary ps;
+	const char *paths[] = {pw};
+	if (vg_pwned_ingest(&po, paths, 1, &ps, &err) != 0)
+		return cli_fail("demo", EXIT_DATA, "%s", err.msg);
+	printf(L("  %s : liste d'exemple de %zu mots de passe divulgués (occurrences\n"
+	         "  inventées), intégrée au registre en SHA-1 et NTLM\n",
+	         "  %s: sample list of %zu breached passwords (invented counts),\n"
+	         "  ingested into the registry as SHA-1 and NTLM\n"),
+	       pw, (size_t)ps.accepted);
+	vg_pwned_summary_release(&ps);
+
+	snprintf(tokens, sizeof(tokens), "%s/tokens", d->dir);
+	(void)unlink(tokens);
+	if (vg_tokens_add(tokens, "demo", 0, tok, &err) != 0)
+		return cli_fail("demo", EXIT_DATA, "%s", err.msg);
+
+	snprintf(d->conf, sizeof(d->conf), "%s/serve.conf", d->dir);
+	f = fopen(d->conf, "w");
+	if (!f)
+		return cli_fail("demo", EXIT_DATA, "%s: %s", d->conf, strerror(errno));
+	fprintf(f,
+	        "# vigie serve, as the demo runs it (reference: docs/examples/serve.conf)\n"
+	        "[server]\nlisten = %s\naccess_log = %s/access.log\n"
+	        "[registry]\ndir = %s\n"
+	        "[operator]\ntokens = %s\naudit_log = %s/audit.jsonl\n"
+	        "[public]\noutbox = %s/outbox\nattest_key = %s/attest.key\n"
+	        "organisation = France Travail (démonstration)\n"
+	        "breach = Fuite de données France Travail (démonstration)\n",
+	        d->listen, d->dir, d->registry, tokens, d->dir, d->dir, d->dir);
+	if (fclose(f) != 0)
+		return cli_fail("demo", EXIT_DATA, "%s: %s", d->conf, strerror(errno));
+
+	const char *host = d->listen;
+	printf(L("  %s : la configuration du service\n", "  %s: the service's configuration\n"),
+	       d->conf);
+	printf(L("\n  À ouvrir : http://%s/\n"
+	         "    - « Mes données ont-elles fuité ? » avec %s : le code arrive dans\n"
+	         "      %s/outbox (un fichier .eml par courriel) ; une adresse absente reçoit\n"
+	         "      la même réponse et aucun code ;\n"
+	         "    - un mot de passe : « password » ou « azerty » (divulgués), un autre ;\n"
+	         "    - « Ce message est-il authentique ? » : collez un SMS.\n",
+	         "\n  Open: http://%s/\n"
+	         "    - \"Has my data leaked?\" with %s: the code lands in\n"
+	         "      %s/outbox (one .eml file per email); an absent address gets\n"
+	         "      the same answer and no code;\n"
+	         "    - a password: \"password\" or \"azerty\" (breached), another one;\n"
+	         "    - \"Is this message genuine?\": paste an SMS.\n"),
+	       host, d->email, d->dir);
+	printf(L("\n  Pour les conseillers (jeton « demo », journal d'audit %s/audit.jsonl) :\n",
+	         "\n  For helpdesks (token \"demo\", audit log %s/audit.jsonl):\n"),
+	       d->dir);
+	printf("    curl -s -H 'Authorization: Bearer %s' \\\n"
+	       "      -d '{\"kind\":\"email\",\"value\":\"%s\"}' http://%s/v1/operator/check\n",
+	       tok, d->email, host);
+	printf("    vigie audit verify %s/audit.jsonl\n", d->dir);
+	printf(L("  Mots de passe divulgués (compatible Have I Been Pwned) :\n",
+	         "  Breached passwords (Have I Been Pwned compatible):\n"));
+	printf("    curl -s http://%s/range/5BAA6 | grep 1E4C9B93F3F0682250B6CF8331B7EE68FD8\n",
+	       host);
+	printf("    vigie password --api http://%s\n", host);
+	sodium_memzero(tok, sizeof(tok));
+	if (!d->serve)
+		printf(L("\n  Pour démarrer le service : vigie serve --config %s\n",
+		         "\n  To start the service: vigie serve --config %s\n"),
+		       d->conf);
+	return EXIT_OK;
+}
+
 static const demo_step steps[] = {
     {"génération de la fuite", "generating the leak", step_generate},
     {"ce que contient la fuite", "what the leak holds", step_describe},
@@ -593,6 +698,7 @@ static const demo_step steps[] = {
     {"message à chaque personne (article 34 du RGPD)", "a message to every person (GDPR "
      "article 34)", step_notify},
     {"vérifier une personne", "checking a person", step_try},
+    {"le service de vérification", "the check service", step_serve},
 };
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
 
@@ -602,13 +708,16 @@ static int run(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"dir", required_argument, NULL, 'D'},  {"people", required_argument, NULL, 'n'},
 	    {"seed", required_argument, NULL, 's'}, {"lang", required_argument, NULL, 'l'},
-	    {"help", no_argument, NULL, 'h'},       {0, 0, 0, 0},
+	    {"help", no_argument, NULL, 'h'},       {"listen", required_argument, NULL, 'L'},
+	    {"no-serve", no_argument, NULL, 'N'},   {0, 0, 0, 0},
 	};
 	static demo d;
 	memset(&d, 0, sizeof(d));
 	d.dir = "./vigie-demo";
 	d.people = 100000;
 	d.seed = 1;
+	d.listen = "127.0.0.1:8080";
+	d.serve = true;
 	int c;
 	vg_lang lang;
 	opterr = 0;
@@ -647,6 +756,15 @@ static int run(int argc, char **argv)
 				    "demo", L("--lang attend fr ou en", "--lang expects fr or en"));
 			cli_lang = lang;
 			break;
+		case 'L':
+			if (!*optarg)
+				return cli_usage_error("demo", L("--listen attend HÔTE:PORT",
+				                                 "--listen expects HOST:PORT"));
+			d.listen = optarg;
+			break;
+		case 'N':
+			d.serve = false;
+			break;
 		case 'h':
 			return cli_print_help(&cmd_demo);
 		default:
@@ -673,14 +791,20 @@ static int run(int argc, char **argv)
 	printf(L("\nTerminé en %s s.\n", "\nDone in %s s.\n"), secs(now() - t0, b, sizeof(b)));
 	if (fflush(stdout) != 0)
 		return cli_fail("demo", EXIT_DATA, L("écriture impossible", "cannot write"));
-	return EXIT_OK;
+	if (!d.serve)
+		return EXIT_OK;
+	printf(L("\nLe service démarre (Ctrl-C pour l'arrêter) :\n",
+	         "\nStarting the service (Ctrl-C to stop it):\n"));
+	fflush(stdout);
+	char *sargs[] = {"serve", "--config", d.conf, NULL};
+	return cmd_serve.run(3, sargs);
 }
 
 const vg_cmd cmd_demo = {
     .name = "demo",
     .run = run,
-    .summary_fr = "démonstration sur une fuite synthétique (génère, intègre, notifie, vérifie)",
-    .summary_en = "demonstration on a synthetic leak (generates, ingests, reports, checks)",
+    .summary_fr = "démonstration sur une fuite synthétique (génère, intègre, notifie, sert)",
+    .summary_en = "demonstration on a synthetic leak (generates, ingests, reports, serves)",
     .help_fr = help_fr,
     .help_en = help_en,
 };

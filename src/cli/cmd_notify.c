@@ -240,6 +240,7 @@ static int run(int argc, char **argv)
 	bool json = false, quiet = false;
 	int nout = 0, c;
 	opterr = 0;
+	optind = 0; /* a full reset: the demo runs commands one after another */
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
 		case O_CONFIG:

@@ -377,6 +377,7 @@ static int run(int argc, char **argv)
 	int c;
 	vg_lang lang;
 	opterr = 0;
+	optind = 0; /* a full reset: the demo runs commands one after another */
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		char *end;
 		switch (c) {

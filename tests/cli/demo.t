@@ -2,10 +2,10 @@ vigie demo: a synthetic leak, generated then described, step by step. Timings
 vary from run to run; everything else is fixed by the seed.
 
   $ mkdir d && echo mine > d/keep.txt
-  $ vigie demo --people 1000 --dir d > out.txt; sed -n '1,/^Étape 5/p' out.txt
+  $ vigie demo --no-serve --people 1000 --dir d > out.txt; sed -n '1,/^Étape 5/p' out.txt
   vigie demo : une fuite synthétique de 1 000 personnes, dans d
   
-  Étape 1/6 : génération de la fuite
+  Étape 1/7 : génération de la fuite
   \ \ 1\ 000\ personnes,\ 1\ 045\ lignes,\ en\ [0-9]+,[0-9]\ s\ \([0-9 ]+\ (personnes|lignes)/s\) (re)
     France Travail : 992 lignes ; Cap Emploi : 53 lignes ; 19 personnes dans les deux
     fichiers :
@@ -17,7 +17,7 @@ vary from run to run; everything else is fixed by the seed.
       d/leak-cap-emploi-3.csv  12 lignes, 2 571 octets
       d/truth.jsonl  la vérité terrain (une ligne JSON par personne)
   
-  Étape 2/6 : ce que contient la fuite
+  Étape 2/7 : ce que contient la fuite
     personnes exposées, par catégorie de données (lignes intactes) :
       nom                                   997
       NIR                                   973
@@ -42,7 +42,7 @@ vary from run to run; everything else is fixed by the seed.
         malika.martin12@yahoo.fr, 0682109572, 14 boulevard Carnot 01710 THOIRY
         France Travail + Cap Emploi, identifiant 6352362U, inscription du 31/05/2009 au 29/10/2009 (cessation)
   
-  Étape 3/6 : intégration dans le registre des expositions
+  Étape 3/7 : intégration dans le registre des expositions
   \ \ 1\ 045\ lignes\ lues\ =\ 1\ 042\ acceptées\ \+\ 3\ rejetées,\ en\ [0-9]+,[0-9]\ s\ \([0-9 ]+\ (personnes|lignes)/s\) (re)
     identifiants enregistrés (pseudonymes à clé, jamais en clair) :
       email               980
@@ -53,14 +53,14 @@ vary from run to run; everything else is fixed by the seed.
     registre : d/registry (clé : d/registry/registry.key, 0600)
     lignes rejetées et leur raison : d/registry/rejects/[0-9]{8}T[0-9]{6}Z\.tsv \(données en clair : à relire puis supprimer\) (re)
   
-  Étape 4/6 : notification à la CNIL (article 33 du RGPD)
+  Étape 4/7 : notification à la CNIL (article 33 du RGPD)
     d/rapport-cnil.md
     d/rapport-cnil.html
     d/rapport-cnil.json
     984 personnes exposées (environ), 1 042 lignes ; données sensibles (art. 9) : oui (Cap Emploi)
     notification 64 h après la prise de connaissance : dans le délai de 72 h
   
-  Étape 5/6 : message à chaque personne (article 34 du RGPD)
+  Étape 5/7 : message à chaque personne (article 34 du RGPD)
   $ grep -c 'Résultat : EXPOSÉ' out.txt
   1
   $ grep -A3 'À essayer aussi' out.txt | head -2
@@ -106,10 +106,14 @@ The demo writes its own files and leaves the rest alone:
   leak-france-travail-3.csv
   notify-spool
   notify-spool.notify-state
+  passwords-sample.txt
   rapport-cnil.html
   rapport-cnil.json
   rapport-cnil.md
   registry
+  serve.conf
+  tokens
+  tokens.lock
   truth.jsonl
   $ cat d/keep.txt
   mine
@@ -118,47 +122,47 @@ The demo writes its own files and leaves the rest alone:
 
 Running it again overwrites its files with the same bytes:
 
-  $ md5sum d/leak-france-travail-2.csv > sum && vigie demo --people 1000 --dir d > /dev/null && md5sum -c sum
+  $ md5sum d/leak-france-travail-2.csv > sum && vigie demo --no-serve --people 1000 --dir d > /dev/null && md5sum -c sum
   d/leak-france-travail-2.csv: OK
 
 In English:
 
-  $ vigie --lang en demo --people 500 --dir e | head -5
+  $ vigie --lang en demo --no-serve --people 500 --dir e | head -5
   vigie demo: a synthetic leak of 500 people, in e
   
-  Step 1/6: generating the leak
+  Step 1/7: generating the leak
     500 people, 526 rows, in [0-9]+\.[0-9] s \([0-9,]+ people/s\) (re)
     France Travail: 491 rows; Cap Emploi: 35 rows; 12 people in both
-  $ vigie demo --lang en --people 500 --dir e | grep -c '^Step'
-  6
+  $ vigie demo --no-serve --lang en --people 500 --dir e | grep -c '^Step'
+  7
 
 By default, 100,000 people in ./vigie-demo:
 
-  $ vigie demo > out.txt && sed -n 4p out.txt
+  $ vigie demo --no-serve > out.txt && sed -n 4p out.txt
     100 000 personnes, 103 546 lignes, en [0-9]+,[0-9] s \([0-9 ]+ personnes/s\) (re)
   $ ls vigie-demo | grep -c leak-
   6
 
 Errors:
 
-  $ vigie demo --people 0
+  $ vigie demo --no-serve --people 0
   vigie demo: --people : de 1 à 100000000 pour la démo
   Aide : vigie help demo
   [2]
-  $ vigie --lang en demo --people abc
+  $ vigie --lang en demo --no-serve --people abc
   vigie demo: --people expects a non-negative whole number (e.g. 1000, 43M), not 'abc'
   See: vigie help demo
   [2]
-  $ vigie --lang en demo --bogus
+  $ vigie --lang en demo --no-serve --bogus
   vigie demo: unknown option or missing value: --bogus
   See: vigie help demo
   [2]
-  $ vigie --lang en demo --people 10 extra
+  $ vigie --lang en demo --no-serve --people 10 extra
   vigie demo: unexpected argument: 'extra'
   See: vigie help demo
   [2]
-  $ vigie --lang en demo --people 10 --dir d/keep.txt | tail -1
+  $ vigie --lang en demo --no-serve --people 10 --dir d/keep.txt | tail -1
   vigie demo: cannot create directory 'd/keep.txt': Not a directory
-  Step 1/6: generating the leak
-  $ vigie demo --help | head -1
-  Usage : vigie demo [--dir RÉPERTOIRE] [--people N] [--seed S]
+  Step 1/7: generating the leak
+  $ vigie demo --no-serve --help | head -1
+  Usage : vigie demo [--dir RÉPERTOIRE] [--people N] [--seed S] [--listen HÔTE:PORT]
