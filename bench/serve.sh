@@ -47,6 +47,10 @@ cd "$TMP"
 echo "== setup: $PEOPLE people, wrk -t$THREADS -c$CONNS -d$DURATION, $(nproc) CPUs"
 "$VIGIE" gen --people "$PEOPLE" --seed 7 --quiet -o leak.csv
 "$VIGIE" ingest --registry reg --quiet leak.csv >/dev/null
+# Breached passwords for /range/: 2 million made-up ones (about 2 per bucket
+# of each mode).
+seq -f 'motdepasse%.0f' 1 2000000 > pw.txt
+"$VIGIE" ingest --passwords --registry reg -q pw.txt >/dev/null
 TOKEN=$("$VIGIE" token add bench --tokens tokens 2>/dev/null)
 EMAIL=$(python3 -c 'import csv;r=next(csv.DictReader(open("leak.csv",encoding="utf-8"),delimiter=";"));print(r["email"])')
 
@@ -94,11 +98,11 @@ curl -s -o www/check.json -X POST -H "Authorization: Bearer $TOKEN" \
 	-d "{\"kind\":\"email\",\"value\":\"$EMAIL\"}" "$V/v1/operator/check"
 curl -s -o www/health.json "$V/v1/health"
 grep -q '"exposed":true' www/check.json || { echo "bench: the check did not answer exposed" >&2; exit 3; }
-# ---- HOOK: /range/ABCDE (password ranges; the lead adds it with the range
-# handler). Uncomment, and add "range" to ROUTES below:
-#   curl -s -o www/range.json "$V/range/ABCDE"   (the name only matters to this script)
-#   ROUTE_range=("$V/range/ABCDE" "" "http://127.0.0.1:$NGINX_PORT/range.json")
-# ---- end of hook
+# Password ranges: a plain range, and one with Add-Padding: true (800 to
+# 1,000 lines, the size of a real Have I Been Pwned answer).
+curl -s -o www/range.json "$V/range/5BAA6"
+curl -s -o www/range_padded.json -H 'Add-Padding: true' "$V/range/5BAA6"
+echo 'wrk.headers["Add-Padding"] = "true"' > padded.lua
 cat > nginx.conf <<EOF
 $( [ "$(id -u)" = 0 ] && echo "user root;" )
 worker_processes $(nproc);
@@ -152,7 +156,9 @@ ROUTE_check=("$V/v1/operator/check" "$TMP/check.lua" "$N/check.json")
 ROUTE_health=("$V/v1/health" "" "$N/health.json")
 ROUTE_check_nosync=("$V2/v1/operator/check" "$TMP/check.lua" "$N/check.json")
 cp www/check.json www/check_nosync.json
-ROUTES=(check check_nosync health)
+ROUTE_range=("$V/range/5BAA6" "" "$N/range.json")
+ROUTE_range_padded=("$V/range/5BAA6" "$TMP/padded.lua" "$N/range_padded.json")
+ROUTES=(check check_nosync health range range_padded)
 
 report() { # NAME VIGIE_RESULT NGINX_RESULT
 	read -r vr vp50 vp99 verr <<<"$2"
@@ -189,6 +195,8 @@ report "check -c1000" "$(bench "$V/v1/operator/check" "$TMP/check.lua" 1000)" \
 report "check_nosync -c1000" "$(bench "$V2/v1/operator/check" "$TMP/check.lua" 1000)" \
 	"$(bench "$N/check.json" "" 1000)"
 report "health -c1000" "$(bench "$V/v1/health" "" 1000)" "$(bench "$N/health.json" "" 1000)"
+report "range_padded -c1000" "$(bench "$V/range/5BAA6" "$TMP/padded.lua" 1000)" \
+	"$(bench "$N/range_padded.json" "" 1000)"
 
 for p in "$VPID" "$VPID2"; do
 	kill -TERM "$p"
