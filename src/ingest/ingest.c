@@ -68,7 +68,8 @@
 /* One row in a batch. */
 typedef struct brow {
 	uint64_t lineno;
-	uint32_t raw_off, raw_len;
+	const char *raw; /* in the batch's buf, or in the mapped file */
+	uint32_t raw_len;
 	uint32_t item_off;
 	uint16_t nitems;
 	uint16_t cats;
@@ -156,6 +157,8 @@ typedef struct run {
 	size_t recorded;
 	int file_src; /* the first source a row of the current file resolved to, or -1 */
 	char *fpbuf;
+	uint64_t *sizes; /* sizes of the regular files read so far in this run */
+	size_t nsizes;
 } run;
 
 static double now_s(void)
@@ -382,7 +385,7 @@ static int recycle(run *r, batch *bt, vg_err *err)
 			                      c->invalid[k].count[i]);
 	for (size_t i = 0; i < bt->nrejects && !rc; i++) {
 		const brow *w = &bt->rows[bt->rejects[i]];
-		rc = reject(r, f, w->lineno, &vg_ingest_reason_no_identifier, bt->buf + w->raw_off,
+		rc = reject(r, f, w->lineno, &vg_ingest_reason_no_identifier, w->raw,
 		            w->raw_len, err);
 	}
 	bt->nrows = bt->nitems = bt->len = 0;
@@ -804,12 +807,49 @@ static int fingerprint_file(run *r, size_t fi, int fd, uint64_t size,
 	return 0;
 }
 
+/* A fingerprint taken as the file is read (vg_table_opts.on_input). */
+typedef struct onway {
+	vg_fingerprint fp;
+	uint64_t bytes;
+} onway;
+
+static void onway_feed(void *ctx, const void *p, size_t n)
+{
+	onway *w = ctx;
+	vg_fingerprint_update(&w->fp, p, n);
+	w->bytes += n;
+}
+
+/*
+ * Whether a regular file of this size may be one already ingested, in the
+ * live registry or earlier in this run (fingerprints cover the size: files
+ * of different sizes never match). Only such a file is fingerprinted before
+ * it is read, so that a known one is skipped without adding anything; any
+ * other is fingerprinted on the way, out of the critical path.
+ */
+static bool size_maybe_known(run *r, uint64_t size)
+{
+	const vg_registry *cur = vg_regbuild_current(r->b);
+	uint64_t n = cur ? vg_registry_file_count(cur) : 0;
+	for (uint64_t i = 0; i < n; i++) {
+		vg_regfile rf;
+		if (vg_registry_file(cur, i, &rf) != 0 || rf.size == size)
+			return true;
+	}
+	for (size_t i = 0; i < r->nsizes; i++)
+		if (r->sizes[i] == size)
+			return true;
+	return false;
+}
+
 /* The reader's loop over the rows of an open table. */
 static int read_rows(run *r, size_t fi, vg_table *t, vg_err *err, bool *fatal)
 {
 	vg_ingest_file *f = &r->sum->files[fi];
 	const vg_table_info *info = vg_table_info_get(t);
 	bool jsonl = info->format == VG_TABLE_JSONL;
+	/* a mapped file: rows and the fields inside them are not copied */
+	bool stable = info->stable;
 	vg_colmap *m = vg_xmalloc(sizeof(*m));
 	plan *p = vg_xmalloc(sizeof(*p));
 	vg_ingest_item items[VG_INGEST_ROW_ITEMS_MAX];
@@ -905,7 +945,7 @@ static int read_rows(run *r, size_t fi, vg_table *t, vg_err *err, bool *fatal)
 		}
 		/* categories and identifier items */
 		uint16_t cats = 0;
-		size_t ni = 0, need = row.raw_len;
+		size_t ni = 0, need = stable ? 0 : row.raw_len;
 		if (!why) {
 			for (size_t i = 0; i < p->n; i++) {
 				size_t col = p->c[i].col;
@@ -949,11 +989,14 @@ static int read_rows(run *r, size_t fi, vg_table *t, vg_err *err, bool *fatal)
 		}
 		brow *w = &bt->rows[bt->nrows++];
 		w->lineno = row.lineno;
-		w->raw_off = (uint32_t)bt->len;
 		w->raw_len = (uint32_t)row.raw_len;
-		memcpy(bt->buf + bt->len, row.raw, row.raw_len);
-		char *base = bt->buf + bt->len;
-		bt->len += row.raw_len;
+		const char *base = row.raw;
+		if (!stable) {
+			memcpy(bt->buf + bt->len, row.raw, row.raw_len);
+			base = bt->buf + bt->len;
+			bt->len += row.raw_len;
+		}
+		w->raw = base;
 		w->item_off = (uint32_t)bt->nitems;
 		w->nitems = (uint16_t)ni;
 		w->cats = cats;
@@ -1101,7 +1144,16 @@ static int ingest_file(run *r, size_t fi, vg_err *err, bool *fatal)
 	feeder fdr;
 	int pfd[2] = {-1, -1};
 	int tfd = fd;
+	onway ow;
+	bool early = !f->stream && size_maybe_known(r, (uint64_t)sb.st_size);
 	if (!f->stream) {
+		r->sizes[r->nsizes++] = (uint64_t)sb.st_size;
+		f->size = (uint64_t)sb.st_size;
+	}
+	if (!f->stream && !early) {
+		vg_fingerprint_init(&ow.fp, r->key);
+		ow.bytes = 0;
+	} else if (!f->stream) {
 		uint64_t got = 0;
 		rc = fingerprint_file(r, fi, fd, (uint64_t)sb.st_size, fp, &got, err);
 		if (rc) {
@@ -1144,6 +1196,12 @@ static int ingest_file(run *r, size_t fi, vg_err *err, bool *fatal)
 		vg_table_opts_init(&topts);
 	if (r->have_spec)
 		topts.map = &r->spec;
+	if (!f->stream)
+		topts.mmap = true;
+	if (!f->stream && !early) {
+		topts.on_input = onway_feed;
+		topts.on_input_ctx = &ow;
+	}
 	vg_table *t = NULL;
 	rc = vg_table_open_fd(&t, tfd, f->path, &topts, err);
 	if (rc == 0) {
@@ -1166,6 +1224,14 @@ static int ingest_file(run *r, size_t fi, vg_err *err, bool *fatal)
 			                strerror(fdr.eno));
 		vg_fingerprint_final(&fdr.fp, fp);
 	}
+	if (!rc && !f->stream && !early) {
+		/* every byte went through the fingerprint, and only those */
+		if (ow.bytes != (uint64_t)sb.st_size || ow.fp.size != ow.bytes)
+			rc = vg_err_set(err, VG_EIO, "%s: the file changed while it was read",
+			                f->path);
+		f->size = ow.bytes;
+		vg_fingerprint_final(&ow.fp, fp);
+	}
 	if (!is_stdin)
 		close(fd);
 	if (rc)
@@ -1174,7 +1240,10 @@ static int ingest_file(run *r, size_t fi, vg_err *err, bool *fatal)
 		*fatal = true;
 		return VG_EIO;
 	}
-	if (f->stream && vg_regbuild_claim(r->b, fp) == 0) {
+	/* known after all (cannot be, by its size, unless the file changed
+	 * between the check and the read): its entries, the same again, were
+	 * added, and it is not recorded again, as for a stream */
+	if ((f->stream || !early) && vg_regbuild_claim(r->b, fp) == 0) {
 		f->status = VG_INGEST_FILE_SKIPPED;
 		return 0;
 	}
@@ -1423,6 +1492,7 @@ int vg_ingest_run(const vg_ingest_opts *o, const char *const *files, size_t nfil
 
 	/* the files */
 	r->fpbuf = vg_xmalloc(FP_READ);
+	r->sizes = vg_xcalloc(nfiles, sizeof(*r->sizes));
 	start_workers(r);
 	int first_rc = 0;
 	vg_err first_err;
@@ -1556,6 +1626,7 @@ done:
 		vg_colmap_spec_release(&r->spec);
 	free(r->src.special);
 	free(r->fpbuf);
+	free(r->sizes);
 	vg_regkey_free(owned_key);
 	free(r);
 	return rc;
