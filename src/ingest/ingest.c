@@ -1,17 +1,19 @@
 /*
  * ingest.c: the ingest pipeline, from file paths to a published registry.
  *
- * Threads. The caller's thread is the reader: it fingerprints, opens and
- * reads each file with vg_table, decides what it can about each row (parse
- * error, field count, source, categories present), and copies the row's
- * raw bytes and identifier fields into a batch (a fixed buffer: nothing is
- * allocated per row). Workers (2 by default) take full batches, run
- * vg_ingest_row() on each row (normalize, pseudonyms), gather entries in a
- * per-thread buffer handed to vg_regbuild_add_batch() 16,384 at a time, and
- * give the batch back with its counters and the indexes of the rows that
- * had no usable identifier. The reader folds a returned batch into its
- * file's counters and writes those rows to the rejects file, then refills
- * it. A fixed pool of 2 x workers + 2 batches bounds the memory.
+ * Threads. The caller's thread is the reader: it opens and reads each file
+ * with vg_table (a plain file is mapped), decides what it can about each
+ * row (parse error, field count, source, categories present), and puts the
+ * row into a batch: slices of the mapped file, or, when the file is read
+ * into a buffer (compressed, a stream), a copy of the row's raw bytes and
+ * identifier fields (a fixed buffer: nothing is allocated per row). Workers
+ * (2 by default) take full batches, run vg_ingest_row() on each row
+ * (normalize, pseudonyms), add the entries to their own buckets
+ * (vg_regbuild_local: no lock per entry), and give the batch back with its
+ * counters and the indexes of the rows that had no usable identifier. The
+ * reader folds a returned batch into its file's counters and writes those
+ * rows to the rejects file, then refills it. A fixed pool of 2 x workers +
+ * 2 batches bounds the memory.
  *
  * Invariants:
  *   1. every row vg_table_next() returns is counted once in rows_read, and
@@ -20,22 +22,27 @@
  *      recorded, and over the run;
  *   2. a batch holds rows of one file only, so its counters belong to that
  *      file; a file is finished (recorded) only once all its batches are
- *      back;
+ *      back (and the mapping its slices point into is only closed then);
  *   3. the reader thread alone touches the rejects file, the sources and
- *      the file records; workers touch their batch and the builder (which
- *      has its own lock);
+ *      the file records; workers touch their batch and their local
+ *      buckets, which they hand to the builder (under its lock) in bulk
+ *      and before they end;
  *   4. nothing is published before vg_regbuild_commit(): any stop before
  *      it (opts.stop, an error, the process killed) leaves the live
  *      registry as it was.
  *
- * Fingerprints: a regular file is fingerprinted with pread before it is
- * read, so a file already ingested costs one pass of XXH3 and is skipped.
- * A stream (stdin, a pipe) can only be fingerprinted as it is read: a
- * feeder thread copies it into a pipe for the reader, hashing on the way,
- * and the file is claimed at the end. If it turns out to be known, its
- * entries (the same ones again: OR is idempotent) are added but the file
- * is not recorded again; a run that recorded nothing is abandoned, so the
- * registry stays byte for byte as it was.
+ * Fingerprints. A regular file of a size no known file has (in the live
+ * registry or earlier in this run) cannot be a known file (the fingerprint
+ * covers the size): it is fingerprinted as it is read (vg_table_opts.
+ * on_input, on bytes in cache), and claimed at the end. A regular file of a
+ * known size is fingerprinted with pread before it is read, so a file
+ * already ingested costs one pass of XXH3, adds nothing and is skipped. A
+ * stream (stdin, a pipe) can only be fingerprinted as it is read: a feeder
+ * thread copies it into a pipe for the reader, hashing on the way, and the
+ * file is claimed at the end. If it turns out to be known, its entries (the
+ * same ones again: OR is idempotent) are added but the file is not recorded
+ * again; a run that recorded nothing is abandoned, so the registry stays
+ * byte for byte as it was.
  */
 #include "ingest/internal.h"
 #include "vigie/name.h"
@@ -57,7 +64,6 @@
 /* Room for any row: raw (at most VG_TABLE_MAX_ROW) and its fields out of
  * place (at most 3 bytes per raw byte, when transcoded). */
 #define BATCH_BYTES ((size_t)4 * VG_TABLE_MAX_ROW + ((size_t)1 << 20))
-#define ENTRY_BUF 16384
 #define FP_READ ((size_t)1 << 20)
 #define FOLD_MAX 256
 #define SRC_CACHE 32
@@ -206,26 +212,21 @@ static void report(run *r, vg_ingest_phase ph, size_t fi, uint64_t done, uint64_
 
 /* ------------------------------------------------------------ workers */
 
-/* Hands the entries gathered so far to the builder. */
-static void flush_entries(run *r, vg_regentry *e, size_t *n)
+/* Records a worker's failure (the first one is kept). */
+static void worker_failed(run *r, int rc, const vg_err *err)
 {
-	if (*n == 0)
-		return;
-	vg_err err;
-	int rc = vg_regbuild_add_batch(r->b, e, *n, &err);
-	*n = 0;
-	if (rc) {
-		pthread_mutex_lock(&r->mu);
-		if (!r->werr) {
-			r->werr = rc;
-			r->werr_msg = err;
-		}
-		pthread_mutex_unlock(&r->mu);
+	pthread_mutex_lock(&r->mu);
+	if (!r->werr) {
+		r->werr = rc;
+		r->werr_msg = *err;
 	}
+	pthread_mutex_unlock(&r->mu);
 }
 
+
+
 /* Runs the rows of batch bt through vg_ingest_row(). */
-static void work(run *r, batch *bt, vg_regentry *ebuf, size_t *en, vg_ingest_rowres *res)
+static void work(run *r, batch *bt, vg_regbuild_local *l, vg_ingest_rowres *res)
 {
 	bcounts *c = &bt->res;
 	memset(c, 0, sizeof(*c));
@@ -249,10 +250,10 @@ static void work(run *r, batch *bt, vg_regentry *ebuf, size_t *en, vg_ingest_row
 			c->rows_with[k] += (w->cats >> k) & 1u;
 		for (size_t j = 0; j < n; j++)
 			c->ids[res->e[j].table]++;
-		if (*en + n > ENTRY_BUF)
-			flush_entries(r, ebuf, en);
-		memcpy(ebuf + *en, res->e, n * sizeof(*ebuf));
-		*en += n;
+		vg_err err;
+		int rc = vg_regbuild_local_add(l, res->e, n, &err);
+		if (rc)
+			worker_failed(r, rc, &err);
 	}
 }
 
@@ -260,9 +261,8 @@ static void work(run *r, batch *bt, vg_regentry *ebuf, size_t *en, vg_ingest_row
 static void *worker(void *arg)
 {
 	run *r = arg;
-	vg_regentry *ebuf = vg_xmalloc(ENTRY_BUF * sizeof(*ebuf));
+	vg_regbuild_local *l = vg_regbuild_local_new(r->b, r->nworkers);
 	vg_ingest_rowres *res = vg_xmalloc(sizeof(*res));
-	size_t en = 0;
 	for (;;) {
 		pthread_mutex_lock(&r->mu);
 		while (!r->work_head && !r->closing)
@@ -279,7 +279,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&r->mu);
 
 		if (!skip)
-			work(r, bt, ebuf, &en, res);
+			work(r, bt, l, res);
 
 		pthread_mutex_lock(&r->mu);
 		bt->next = NULL;
@@ -294,10 +294,14 @@ static void *worker(void *arg)
 	pthread_mutex_lock(&r->mu);
 	bool abandon = r->abandon;
 	pthread_mutex_unlock(&r->mu);
-	if (!abandon)
-		flush_entries(r, ebuf, &en);
+	if (!abandon) {
+		vg_err err;
+		int rc = vg_regbuild_local_flush(l, &err);
+		if (rc)
+			worker_failed(r, rc, &err);
+	}
+	vg_regbuild_local_free(l);
 	free(res);
-	free(ebuf);
 	return NULL;
 }
 
