@@ -801,36 +801,66 @@ vg_regbuild_local *vg_regbuild_local_new(vg_regbuild *b, unsigned of)
 	vg_regbuild_local *l = vg_xcalloc(1, sizeof(*l));
 	l->b = b;
 	l->limit = b->budget / 4 / (of ? of : 1);
+	/* room for two chunks a bucket: a hand-over then moves many chunks */
+	if (l->limit < 2 * NBUCKETS * b->chunk_bytes)
+		l->limit = 2 * NBUCKETS * b->chunk_bytes;
 	return l;
 }
 
-/* Links the local's buckets after the builder's. Under the lock. */
-static void hand_over(vg_regbuild_local *l)
+/* Links the local's chunks after the builder's; all: the partly filled
+ * tails too (else they stay, so that the builder only gets full chunks).
+ * Under the lock. */
+static void hand_over(vg_regbuild_local *l, bool all)
 {
 	vg_regbuild *b = l->b;
+	size_t moved = 0;
 	for (size_t i = 0; i < NBUCKETS; i++) {
 		lbucket *from = &l->bk[i];
 		bucket *to = &b->bk[i];
 		if (!from->head)
 			continue;
-		from->tail->n = (size_t)(from->wp - from->tail->e);
+		size_t tail_n = (size_t)(from->wp - from->tail->e);
+		from->tail->n = tail_n;
+		chunk *first = from->head, *last = from->tail;
+		uint64_t n = from->n;
+		if (!all) {
+			if (first == last)
+				continue; /* only the tail */
+			last = first;
+			size_t k = 1;
+			while (last->next != from->tail) {
+				last = last->next;
+				k++;
+			}
+			n = (uint64_t)k * b->chunk_cap;
+			last->next = NULL;
+			from->head = from->tail;
+			from->n -= n;
+			moved += k;
+		} else {
+			from->head = from->tail = NULL;
+			from->wp = from->end = NULL;
+			from->n = 0;
+			for (const chunk *c = first; c; c = c->next)
+				moved++;
+		}
 		if (to->tail)
-			to->tail->next = from->head;
+			to->tail->next = first;
 		else
-			to->head = from->head;
-		to->tail = from->tail;
-		to->n += from->n;
+			to->head = first;
+		to->tail = last;
+		to->n += n;
 		if (to->n > b->maxbucket)
 			b->maxbucket = to->n;
-		from->head = from->tail = NULL;
-		from->wp = from->end = NULL;
-		from->n = 0;
 	}
-	b->mem += l->mem;
-	b->lmem -= l->mem;
-	l->mem = 0;
-	b->added += l->added;
-	l->added = 0;
+	size_t bytes = moved * b->chunk_bytes;
+	b->mem += bytes;
+	b->lmem -= bytes;
+	l->mem -= bytes;
+	if (all) {
+		b->added += l->added;
+		l->added = 0;
+	}
 }
 
 /* Records a failure for commit. Under the lock. */
@@ -857,7 +887,7 @@ static int local_grow(vg_regbuild_local *l, lbucket *bk, vg_err *err)
 		goto out;
 	}
 	if (l->mem + b->chunk_bytes > l->limit || need_bytes(b) > b->budget) {
-		hand_over(l);
+		hand_over(l, false);
 		if (need_bytes(b) > b->budget && b->mem > 0) {
 			rc = spill(b, err);
 			if (rc) {
@@ -921,7 +951,7 @@ int vg_regbuild_local_flush(vg_regbuild_local *l, vg_err *err)
 	vg_regbuild *b = l->b;
 	pthread_mutex_lock(&b->mu);
 	int rc = 0;
-	hand_over(l);
+	hand_over(l, true);
 	if (b->failed)
 		rc = vg_err_set(err, b->failed, "%s", b->fail_err.msg);
 	pthread_mutex_unlock(&b->mu);
