@@ -635,6 +635,13 @@ static int fixed_source(run *r, const vg_reason **why)
 	return st->deflt;
 }
 
+/* Whether c is a byte vg_ingest_blank() skips (a field that starts with
+ * another is not blank: no call). */
+static inline bool blank_byte(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* ------------------------------------------------------------ the column plan */
 
 /* The mapped columns of a file, in column order, with what each gives. */
@@ -956,7 +963,7 @@ static int read_rows(run *r, size_t fi, vg_table *t, vg_err *err, bool *fatal)
 				if (col >= row.nfields)
 					continue;
 				const vg_table_field *fl = &row.fields[col];
-				if (fl->len == 0 || vg_ingest_blank(fl->s, fl->len))
+				if (fl->len == 0 || (blank_byte(fl->s[0]) && vg_ingest_blank(fl->s, fl->len)))
 					continue;
 				cats |= p->c[i].cats;
 				if (!p->c[i].ident || ni == VG_INGEST_ROW_ITEMS_MAX)

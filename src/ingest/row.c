@@ -146,6 +146,13 @@ void vg_ingest_reasons_add(vg_ingest_reasons *rs, const vg_reason *r, uint64_t c
 	}
 }
 
+/* Whether c is a byte vg_ingest_blank() skips (a field that starts with
+ * another is not blank: no call). */
+static inline bool blank_byte(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* ------------------------------------------------------------ the row */
 
 /* Adds an entry to out. */
@@ -242,7 +249,7 @@ size_t vg_ingest_row(const vg_regkey *k, const vg_ingest_item *items, size_t nit
 	for (size_t i = 0; i < nitems; i++) {
 		const char *s = items[i].s;
 		size_t n = items[i].len;
-		if (vg_ingest_blank(s, n))
+		if (n == 0 || (blank_byte(s[0]) && vg_ingest_blank(s, n)))
 			continue;
 		switch (items[i].field) {
 		case VG_FIELD_EMAIL:
