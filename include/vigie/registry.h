@@ -449,6 +449,25 @@ int vg_regbuild_add_batch(vg_regbuild *b, const vg_regentry *e, size_t n,
                           vg_err *err) VG_MUST_CHECK;
 
 /*
+ * A thread's own buckets (the ingest workers have one each): entries are
+ * added without the builder's lock, and handed to the builder in bulk (a
+ * link per bucket) when the local holds its share of the memory budget
+ * (budget / 4 / of), when it needs memory past the budget (it then hands
+ * over and spills), and at vg_regbuild_local_flush(). Same checks and same
+ * result as vg_regbuild_add_batch(): the registry does not depend on how
+ * entries were split between locals. `of` is how many locals add at the
+ * same time. A local must be flushed or freed before commit or abort.
+ */
+typedef struct vg_regbuild_local vg_regbuild_local;
+vg_regbuild_local *vg_regbuild_local_new(vg_regbuild *b, unsigned of);
+int vg_regbuild_local_add(vg_regbuild_local *l, const vg_regentry *e, size_t n,
+                          vg_err *err) VG_MUST_CHECK;
+/* Hands everything the local holds to the builder. */
+int vg_regbuild_local_flush(vg_regbuild_local *l, vg_err *err) VG_MUST_CHECK;
+/* Frees the local; what it holds and was not flushed is dropped. */
+void vg_regbuild_local_free(vg_regbuild_local *l);
+
+/*
  * Records an ingested file and its counters (added to its source's
  * statistics). The fingerprint may have been claimed by this caller; a
  * fingerprint already recorded gives VG_EINVAL. The display name is passed

@@ -66,6 +66,18 @@ typedef struct vg_table_opts {
 	const struct vg_colmap_spec *map;
 	/* gzip through zlib even when built with ISA-L (tests run both) */
 	bool gzip_zlib;
+	/* A plain (not compressed) regular file read from its start is mapped
+	 * with mmap instead of read into a buffer: no copy, and row slices
+	 * that point into raw stay valid until vg_table_close()
+	 * (vg_table_info.stable). The file must not shrink while it is open
+	 * (SIGBUS). */
+	bool mmap;
+	/* Called with every byte of the input file, as on disk (compressed),
+	 * once and in order, as it is read (mapped: somewhat ahead of the rows
+	 * returned); at the end of the input all of it has been passed. For a
+	 * fingerprint computed on the way. NULL: none. */
+	void (*on_input)(void *ctx, const void *p, size_t n);
+	void *on_input_ctx;
 } vg_table_opts;
 
 /* Row flags. */
@@ -99,6 +111,9 @@ typedef struct vg_table_info {
 	bool size_known;
 	uint64_t file_size;     /* bytes on disk (compressed), when size_known */
 	size_t expected_fields; /* header width, or the first row's (CSV); 0 unknown */
+	/* the file is mapped (vg_table_opts.mmap): the bytes of a row's raw,
+	 * and the fields that lie inside it, stay valid until vg_table_close() */
+	bool stable;
 } vg_table_info;
 
 typedef struct vg_table_stats {

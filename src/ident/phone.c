@@ -545,6 +545,34 @@ static const territory *pick_region(const country *c, const uint8_t *v, vg_phone
 }
 
 /*
+ * pick_region()'s answer, remembered per country and first five digits of
+ * the number: every rule looks at five leading digits at most, so the
+ * answer depends on them alone. An entry is 0 until computed, then
+ * MEMO_SET | region index << 4 | type (region index NREG: none). Threads
+ * may compute an entry at the same time: they store the same value.
+ */
+_Static_assert(sizeof(((rule *)0)->set) / sizeof(uint16_t) == 5, "rules see five digits");
+_Static_assert(VG_PHONE_VOICEMAIL < 16, "a type fits in four bits");
+#define MEMO_SET 0x8000u
+#define NREG 0x7FFu
+static uint16_t memo[sizeof(countries) / sizeof(countries[0])][100000];
+
+static const territory *pick_region_memo(const country *c, const uint8_t *v, vg_phone_type *type)
+{
+	uint16_t *m = &memo[c - countries][v[0] * 10000 + v[1] * 1000 + v[2] * 100 + v[3] * 10 + v[4]];
+	unsigned e = __atomic_load_n(m, __ATOMIC_RELAXED);
+	if (!e) {
+		const territory *g = pick_region(c, v, type);
+		unsigned idx = g ? (unsigned)(g - c->regions) : NREG;
+		e = MEMO_SET | idx << 4 | (unsigned)*type;
+		__atomic_store_n(m, (uint16_t)e, __ATOMIC_RELAXED);
+	}
+	*type = (vg_phone_type)(e & 15u);
+	unsigned idx = (e >> 4) & NREG;
+	return idx == NREG ? NULL : &c->regions[idx];
+}
+
+/*
  * The fast path: answers (fills out, sets *rc, returns 1) for a French
  * number of one of the shapes of invariant 2, else returns 0.
  */
@@ -584,7 +612,7 @@ static int fast(const dial *p, vg_phone *out, int *rc)
 	for (size_t i = 0; i < 9; i++)
 		v[i] = (uint8_t)(d[i] - '0');
 	vg_phone_type type;
-	const territory *g = pick_region(c, v, &type);
+	const territory *g = pick_region_memo(c, v, &type);
 	if (!g || type == VG_PHONE_UNKNOWN) {
 		*rc = fail(out, &invalid_number, VG_EINVAL);
 		out->fast_path = 1;

@@ -1,17 +1,19 @@
 /*
  * ingest.c: the ingest pipeline, from file paths to a published registry.
  *
- * Threads. The caller's thread is the reader: it fingerprints, opens and
- * reads each file with vg_table, decides what it can about each row (parse
- * error, field count, source, categories present), and copies the row's
- * raw bytes and identifier fields into a batch (a fixed buffer: nothing is
- * allocated per row). Workers (2 by default) take full batches, run
- * vg_ingest_row() on each row (normalize, pseudonyms), gather entries in a
- * per-thread buffer handed to vg_regbuild_add_batch() 16,384 at a time, and
- * give the batch back with its counters and the indexes of the rows that
- * had no usable identifier. The reader folds a returned batch into its
- * file's counters and writes those rows to the rejects file, then refills
- * it. A fixed pool of 2 x workers + 2 batches bounds the memory.
+ * Threads. The caller's thread is the reader: it opens and reads each file
+ * with vg_table (a plain file is mapped), decides what it can about each
+ * row (parse error, field count, source, categories present), and puts the
+ * row into a batch: slices of the mapped file, or, when the file is read
+ * into a buffer (compressed, a stream), a copy of the row's raw bytes and
+ * identifier fields (a fixed buffer: nothing is allocated per row). Workers
+ * (2 by default) take full batches, run vg_ingest_row() on each row
+ * (normalize, pseudonyms), add the entries to their own buckets
+ * (vg_regbuild_local: no lock per entry), and give the batch back with its
+ * counters and the indexes of the rows that had no usable identifier. The
+ * reader folds a returned batch into its file's counters and writes those
+ * rows to the rejects file, then refills it. A fixed pool of 2 x workers +
+ * 2 batches bounds the memory.
  *
  * Invariants:
  *   1. every row vg_table_next() returns is counted once in rows_read, and
@@ -20,22 +22,27 @@
  *      recorded, and over the run;
  *   2. a batch holds rows of one file only, so its counters belong to that
  *      file; a file is finished (recorded) only once all its batches are
- *      back;
+ *      back (and the mapping its slices point into is only closed then);
  *   3. the reader thread alone touches the rejects file, the sources and
- *      the file records; workers touch their batch and the builder (which
- *      has its own lock);
+ *      the file records; workers touch their batch and their local
+ *      buckets, which they hand to the builder (under its lock) in bulk
+ *      and before they end;
  *   4. nothing is published before vg_regbuild_commit(): any stop before
  *      it (opts.stop, an error, the process killed) leaves the live
  *      registry as it was.
  *
- * Fingerprints: a regular file is fingerprinted with pread before it is
- * read, so a file already ingested costs one pass of XXH3 and is skipped.
- * A stream (stdin, a pipe) can only be fingerprinted as it is read: a
- * feeder thread copies it into a pipe for the reader, hashing on the way,
- * and the file is claimed at the end. If it turns out to be known, its
- * entries (the same ones again: OR is idempotent) are added but the file
- * is not recorded again; a run that recorded nothing is abandoned, so the
- * registry stays byte for byte as it was.
+ * Fingerprints. A regular file of a size no known file has (in the live
+ * registry or earlier in this run) cannot be a known file (the fingerprint
+ * covers the size): it is fingerprinted as it is read (vg_table_opts.
+ * on_input, on bytes in cache), and claimed at the end. A regular file of a
+ * known size is fingerprinted with pread before it is read, so a file
+ * already ingested costs one pass of XXH3, adds nothing and is skipped. A
+ * stream (stdin, a pipe) can only be fingerprinted as it is read: a feeder
+ * thread copies it into a pipe for the reader, hashing on the way, and the
+ * file is claimed at the end. If it turns out to be known, its entries (the
+ * same ones again: OR is idempotent) are added but the file is not recorded
+ * again; a run that recorded nothing is abandoned, so the registry stays
+ * byte for byte as it was.
  */
 #include "ingest/internal.h"
 #include "vigie/name.h"
@@ -57,7 +64,6 @@
 /* Room for any row: raw (at most VG_TABLE_MAX_ROW) and its fields out of
  * place (at most 3 bytes per raw byte, when transcoded). */
 #define BATCH_BYTES ((size_t)4 * VG_TABLE_MAX_ROW + ((size_t)1 << 20))
-#define ENTRY_BUF 16384
 #define FP_READ ((size_t)1 << 20)
 #define FOLD_MAX 256
 #define SRC_CACHE 32
@@ -68,7 +74,8 @@
 /* One row in a batch. */
 typedef struct brow {
 	uint64_t lineno;
-	uint32_t raw_off, raw_len;
+	const char *raw; /* in the batch's buf, or in the mapped file */
+	uint32_t raw_len;
 	uint32_t item_off;
 	uint16_t nitems;
 	uint16_t cats;
@@ -156,6 +163,8 @@ typedef struct run {
 	size_t recorded;
 	int file_src; /* the first source a row of the current file resolved to, or -1 */
 	char *fpbuf;
+	uint64_t *sizes; /* sizes of the regular files read so far in this run */
+	size_t nsizes;
 } run;
 
 static double now_s(void)
@@ -203,26 +212,21 @@ static void report(run *r, vg_ingest_phase ph, size_t fi, uint64_t done, uint64_
 
 /* ------------------------------------------------------------ workers */
 
-/* Hands the entries gathered so far to the builder. */
-static void flush_entries(run *r, vg_regentry *e, size_t *n)
+/* Records a worker's failure (the first one is kept). */
+static void worker_failed(run *r, int rc, const vg_err *err)
 {
-	if (*n == 0)
-		return;
-	vg_err err;
-	int rc = vg_regbuild_add_batch(r->b, e, *n, &err);
-	*n = 0;
-	if (rc) {
-		pthread_mutex_lock(&r->mu);
-		if (!r->werr) {
-			r->werr = rc;
-			r->werr_msg = err;
-		}
-		pthread_mutex_unlock(&r->mu);
+	pthread_mutex_lock(&r->mu);
+	if (!r->werr) {
+		r->werr = rc;
+		r->werr_msg = *err;
 	}
+	pthread_mutex_unlock(&r->mu);
 }
 
+
+
 /* Runs the rows of batch bt through vg_ingest_row(). */
-static void work(run *r, batch *bt, vg_regentry *ebuf, size_t *en, vg_ingest_rowres *res)
+static void work(run *r, batch *bt, vg_regbuild_local *l, vg_ingest_rowres *res)
 {
 	bcounts *c = &bt->res;
 	memset(c, 0, sizeof(*c));
@@ -246,10 +250,10 @@ static void work(run *r, batch *bt, vg_regentry *ebuf, size_t *en, vg_ingest_row
 			c->rows_with[k] += (w->cats >> k) & 1u;
 		for (size_t j = 0; j < n; j++)
 			c->ids[res->e[j].table]++;
-		if (*en + n > ENTRY_BUF)
-			flush_entries(r, ebuf, en);
-		memcpy(ebuf + *en, res->e, n * sizeof(*ebuf));
-		*en += n;
+		vg_err err;
+		int rc = vg_regbuild_local_add(l, res->e, n, &err);
+		if (rc)
+			worker_failed(r, rc, &err);
 	}
 }
 
@@ -257,9 +261,8 @@ static void work(run *r, batch *bt, vg_regentry *ebuf, size_t *en, vg_ingest_row
 static void *worker(void *arg)
 {
 	run *r = arg;
-	vg_regentry *ebuf = vg_xmalloc(ENTRY_BUF * sizeof(*ebuf));
+	vg_regbuild_local *l = vg_regbuild_local_new(r->b, r->nworkers);
 	vg_ingest_rowres *res = vg_xmalloc(sizeof(*res));
-	size_t en = 0;
 	for (;;) {
 		pthread_mutex_lock(&r->mu);
 		while (!r->work_head && !r->closing)
@@ -276,7 +279,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&r->mu);
 
 		if (!skip)
-			work(r, bt, ebuf, &en, res);
+			work(r, bt, l, res);
 
 		pthread_mutex_lock(&r->mu);
 		bt->next = NULL;
@@ -291,10 +294,14 @@ static void *worker(void *arg)
 	pthread_mutex_lock(&r->mu);
 	bool abandon = r->abandon;
 	pthread_mutex_unlock(&r->mu);
-	if (!abandon)
-		flush_entries(r, ebuf, &en);
+	if (!abandon) {
+		vg_err err;
+		int rc = vg_regbuild_local_flush(l, &err);
+		if (rc)
+			worker_failed(r, rc, &err);
+	}
+	vg_regbuild_local_free(l);
 	free(res);
-	free(ebuf);
 	return NULL;
 }
 
@@ -382,7 +389,7 @@ static int recycle(run *r, batch *bt, vg_err *err)
 			                      c->invalid[k].count[i]);
 	for (size_t i = 0; i < bt->nrejects && !rc; i++) {
 		const brow *w = &bt->rows[bt->rejects[i]];
-		rc = reject(r, f, w->lineno, &vg_ingest_reason_no_identifier, bt->buf + w->raw_off,
+		rc = reject(r, f, w->lineno, &vg_ingest_reason_no_identifier, w->raw,
 		            w->raw_len, err);
 	}
 	bt->nrows = bt->nitems = bt->len = 0;
@@ -628,6 +635,13 @@ static int fixed_source(run *r, const vg_reason **why)
 	return st->deflt;
 }
 
+/* Whether c is a byte vg_ingest_blank() skips (a field that starts with
+ * another is not blank: no call). */
+static inline bool blank_byte(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* ------------------------------------------------------------ the column plan */
 
 /* The mapped columns of a file, in column order, with what each gives. */
@@ -804,12 +818,49 @@ static int fingerprint_file(run *r, size_t fi, int fd, uint64_t size,
 	return 0;
 }
 
+/* A fingerprint taken as the file is read (vg_table_opts.on_input). */
+typedef struct onway {
+	vg_fingerprint fp;
+	uint64_t bytes;
+} onway;
+
+static void onway_feed(void *ctx, const void *p, size_t n)
+{
+	onway *w = ctx;
+	vg_fingerprint_update(&w->fp, p, n);
+	w->bytes += n;
+}
+
+/*
+ * Whether a regular file of this size may be one already ingested, in the
+ * live registry or earlier in this run (fingerprints cover the size: files
+ * of different sizes never match). Only such a file is fingerprinted before
+ * it is read, so that a known one is skipped without adding anything; any
+ * other is fingerprinted on the way, out of the critical path.
+ */
+static bool size_maybe_known(run *r, uint64_t size)
+{
+	const vg_registry *cur = vg_regbuild_current(r->b);
+	uint64_t n = cur ? vg_registry_file_count(cur) : 0;
+	for (uint64_t i = 0; i < n; i++) {
+		vg_regfile rf;
+		if (vg_registry_file(cur, i, &rf) != 0 || rf.size == size)
+			return true;
+	}
+	for (size_t i = 0; i < r->nsizes; i++)
+		if (r->sizes[i] == size)
+			return true;
+	return false;
+}
+
 /* The reader's loop over the rows of an open table. */
 static int read_rows(run *r, size_t fi, vg_table *t, vg_err *err, bool *fatal)
 {
 	vg_ingest_file *f = &r->sum->files[fi];
 	const vg_table_info *info = vg_table_info_get(t);
 	bool jsonl = info->format == VG_TABLE_JSONL;
+	/* a mapped file: rows and the fields inside them are not copied */
+	bool stable = info->stable;
 	vg_colmap *m = vg_xmalloc(sizeof(*m));
 	plan *p = vg_xmalloc(sizeof(*p));
 	vg_ingest_item items[VG_INGEST_ROW_ITEMS_MAX];
@@ -905,14 +956,14 @@ static int read_rows(run *r, size_t fi, vg_table *t, vg_err *err, bool *fatal)
 		}
 		/* categories and identifier items */
 		uint16_t cats = 0;
-		size_t ni = 0, need = row.raw_len;
+		size_t ni = 0, need = stable ? 0 : row.raw_len;
 		if (!why) {
 			for (size_t i = 0; i < p->n; i++) {
 				size_t col = p->c[i].col;
 				if (col >= row.nfields)
 					continue;
 				const vg_table_field *fl = &row.fields[col];
-				if (fl->len == 0 || vg_ingest_blank(fl->s, fl->len))
+				if (fl->len == 0 || (blank_byte(fl->s[0]) && vg_ingest_blank(fl->s, fl->len)))
 					continue;
 				cats |= p->c[i].cats;
 				if (!p->c[i].ident || ni == VG_INGEST_ROW_ITEMS_MAX)
@@ -949,11 +1000,14 @@ static int read_rows(run *r, size_t fi, vg_table *t, vg_err *err, bool *fatal)
 		}
 		brow *w = &bt->rows[bt->nrows++];
 		w->lineno = row.lineno;
-		w->raw_off = (uint32_t)bt->len;
 		w->raw_len = (uint32_t)row.raw_len;
-		memcpy(bt->buf + bt->len, row.raw, row.raw_len);
-		char *base = bt->buf + bt->len;
-		bt->len += row.raw_len;
+		const char *base = row.raw;
+		if (!stable) {
+			memcpy(bt->buf + bt->len, row.raw, row.raw_len);
+			base = bt->buf + bt->len;
+			bt->len += row.raw_len;
+		}
+		w->raw = base;
 		w->item_off = (uint32_t)bt->nitems;
 		w->nitems = (uint16_t)ni;
 		w->cats = cats;
@@ -1101,7 +1155,16 @@ static int ingest_file(run *r, size_t fi, vg_err *err, bool *fatal)
 	feeder fdr;
 	int pfd[2] = {-1, -1};
 	int tfd = fd;
+	onway ow;
+	bool early = !f->stream && size_maybe_known(r, (uint64_t)sb.st_size);
 	if (!f->stream) {
+		r->sizes[r->nsizes++] = (uint64_t)sb.st_size;
+		f->size = (uint64_t)sb.st_size;
+	}
+	if (!f->stream && !early) {
+		vg_fingerprint_init(&ow.fp, r->key);
+		ow.bytes = 0;
+	} else if (!f->stream) {
 		uint64_t got = 0;
 		rc = fingerprint_file(r, fi, fd, (uint64_t)sb.st_size, fp, &got, err);
 		if (rc) {
@@ -1144,6 +1207,12 @@ static int ingest_file(run *r, size_t fi, vg_err *err, bool *fatal)
 		vg_table_opts_init(&topts);
 	if (r->have_spec)
 		topts.map = &r->spec;
+	if (!f->stream)
+		topts.mmap = true;
+	if (!f->stream && !early) {
+		topts.on_input = onway_feed;
+		topts.on_input_ctx = &ow;
+	}
 	vg_table *t = NULL;
 	rc = vg_table_open_fd(&t, tfd, f->path, &topts, err);
 	if (rc == 0) {
@@ -1166,6 +1235,14 @@ static int ingest_file(run *r, size_t fi, vg_err *err, bool *fatal)
 			                strerror(fdr.eno));
 		vg_fingerprint_final(&fdr.fp, fp);
 	}
+	if (!rc && !f->stream && !early) {
+		/* every byte went through the fingerprint, and only those */
+		if (ow.bytes != (uint64_t)sb.st_size || ow.fp.size != ow.bytes)
+			rc = vg_err_set(err, VG_EIO, "%s: the file changed while it was read",
+			                f->path);
+		f->size = ow.bytes;
+		vg_fingerprint_final(&ow.fp, fp);
+	}
 	if (!is_stdin)
 		close(fd);
 	if (rc)
@@ -1174,7 +1251,10 @@ static int ingest_file(run *r, size_t fi, vg_err *err, bool *fatal)
 		*fatal = true;
 		return VG_EIO;
 	}
-	if (f->stream && vg_regbuild_claim(r->b, fp) == 0) {
+	/* known after all (cannot be, by its size, unless the file changed
+	 * between the check and the read): its entries, the same again, were
+	 * added, and it is not recorded again, as for a stream */
+	if ((f->stream || !early) && vg_regbuild_claim(r->b, fp) == 0) {
 		f->status = VG_INGEST_FILE_SKIPPED;
 		return 0;
 	}
@@ -1423,6 +1503,7 @@ int vg_ingest_run(const vg_ingest_opts *o, const char *const *files, size_t nfil
 
 	/* the files */
 	r->fpbuf = vg_xmalloc(FP_READ);
+	r->sizes = vg_xcalloc(nfiles, sizeof(*r->sizes));
 	start_workers(r);
 	int first_rc = 0;
 	vg_err first_err;
@@ -1556,6 +1637,7 @@ done:
 		vg_colmap_spec_release(&r->spec);
 	free(r->src.special);
 	free(r->fpbuf);
+	free(r->sizes);
 	vg_regkey_free(owned_key);
 	free(r);
 	return rc;

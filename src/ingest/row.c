@@ -146,6 +146,13 @@ void vg_ingest_reasons_add(vg_ingest_reasons *rs, const vg_reason *r, uint64_t c
 	}
 }
 
+/* Whether c is a byte vg_ingest_blank() skips (a field that starts with
+ * another is not blank: no call). */
+static inline bool blank_byte(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* ------------------------------------------------------------ the row */
 
 /* Adds an entry to out. */
@@ -192,6 +199,18 @@ static void name_entry(const vg_regkey *k, vg_ingest_rowres *out, const vg_name 
 	put(out, VG_IDTAB_NAME_DOB, p, cats, sources);
 }
 
+/* Copies valid name a into *to (the bytes of its form that are used). */
+static void copy_name(vg_name *to, const vg_name *a)
+{
+	memcpy(to->c.s, a->c.s, a->c.len + 1);
+	to->c.len = a->c.len;
+	to->c.reason = NULL;
+	to->ntokens = a->ntokens;
+	to->non_ascii = a->non_ascii;
+	to->transliterated = a->transliterated;
+	to->title = a->title;
+}
+
 /* Whether two valid names have the same canonical form. */
 static bool same_name(const vg_name *a, const vg_name *b)
 {
@@ -204,6 +223,14 @@ size_t vg_ingest_row(const vg_regkey *k, const vg_ingest_item *items, size_t nit
 	/* one of each (the first valid), full names up to 8 */
 	vg_name first, usage, birth, family, full[VG_COLMAP_PER_FIELD];
 	bool has_first = false, has_usage = false, has_birth = false, has_family = false;
+	/* the input of each valid one of the four (a usage name is most often
+	 * the birth name again: made once, copied) */
+	struct {
+		const char *s;
+		size_t n;
+		const vg_name *v;
+	} made[4];
+	size_t nmade = 0;
 	size_t nfull = 0;
 	vg_dob dob;
 	bool has_dob = false;
@@ -222,7 +249,7 @@ size_t vg_ingest_row(const vg_regkey *k, const vg_ingest_item *items, size_t nit
 	for (size_t i = 0; i < nitems; i++) {
 		const char *s = items[i].s;
 		size_t n = items[i].len;
-		if (vg_ingest_blank(s, n))
+		if (n == 0 || (blank_byte(s[0]) && vg_ingest_blank(s, n)))
 			continue;
 		switch (items[i].field) {
 		case VG_FIELD_EMAIL:
@@ -280,10 +307,22 @@ size_t vg_ingest_row(const vg_regkey *k, const vg_ingest_item *items, size_t nit
 			                                       : &has_family;
 			if (*has)
 				break;
-			if (vg_name_normalize(s, n, dst) == 0)
+			const vg_name *same = NULL;
+			for (size_t j = 0; j < nmade && !same; j++)
+				if (made[j].n == n && !memcmp(made[j].s, s, n))
+					same = made[j].v;
+			if (same) {
+				copy_name(dst, same);
 				*has = true;
-			else
+			} else if (vg_name_normalize(s, n, dst) == 0) {
+				*has = true;
+				made[nmade].s = s;
+				made[nmade].n = n;
+				made[nmade].v = dst;
+				nmade++;
+			} else {
 				bad(out, VG_INGEST_NAME, dst->c.reason);
+			}
 			break;
 		}
 		case VG_FIELD_FULL_NAME:

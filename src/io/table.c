@@ -43,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -97,6 +98,13 @@ struct vg_table {
 #endif
 	ZSTD_DCtx *zd;
 	bool frame_open; /* inside a gzip member or zstd frame */
+
+	/* a mapped plain file (opts.mmap): buf is the mapping, all of it
+	 * decoded from the start (eof); fed: bytes passed to on_input */
+	char *map;
+	size_t map_len, fed;
+	void (*on_input)(void *ctx, const void *p, size_t n);
+	void *on_input_ctx;
 
 	/* decoded bytes */
 	char *buf;
@@ -269,8 +277,11 @@ static ssize_t read_fd(vg_table *t, void *dst, size_t n)
 		ssize_t got = read(t->fd, dst, n);
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got > 0)
+		if (got > 0) {
 			t->st.bytes_in += (uint64_t)got;
+			if (t->on_input)
+				t->on_input(t->on_input_ctx, dst, (size_t)got);
+		}
 		return got;
 	}
 }
@@ -1349,9 +1360,28 @@ static int read_row(vg_table *t, vg_table_row *row, vg_err *err)
 	}
 }
 
+/* Mapped: passes the bytes up to some way ahead of pos (all: to the end)
+ * to on_input, a step at a time, so that they are hashed while in cache
+ * and the pages are in before the rows reach them. */
+#define FEED_STEP ((size_t)256 << 10)
+static void feed(vg_table *t, bool all)
+{
+	size_t want = all ? t->map_len : t->pos + 2 * FEED_STEP;
+	if (want > t->map_len)
+		want = t->map_len;
+	while (t->fed < want) {
+		size_t k = t->map_len - t->fed < FEED_STEP ? t->map_len - t->fed : FEED_STEP;
+		if (t->on_input)
+			t->on_input(t->on_input_ctx, t->map + t->fed, k);
+		t->fed += k;
+	}
+}
+
 /* The pending first row, else the next one; counts it. */
 int vg_table_next(vg_table *t, vg_table_row *row, vg_err *err)
 {
+	if (t->map && t->fed < t->map_len)
+		feed(t, false);
 	if (t->sticky) {
 		if (t->sticky == t->pending_code)
 			return vg_err_set(err, t->sticky, "%s", t->pending_msg);
@@ -1364,8 +1394,11 @@ int vg_table_next(vg_table *t, vg_table_row *row, vg_err *err)
 		rc = GOT;
 	} else {
 		rc = read_row(t, row, err);
-		if (rc != GOT)
+		if (rc != GOT) {
+			if (rc == END && t->map)
+				feed(t, true);
 			return rc;
+		}
 	}
 	if (t->bom_flag) {
 		row->flags |= VG_TABLE_ROW_BOM;
@@ -1404,7 +1437,7 @@ const vg_table_field *vg_table_columns(const vg_table *t, size_t *n)
 /* Bytes read from the file so far. */
 uint64_t vg_table_bytes_in(const vg_table *t)
 {
-	return t->st.bytes_in;
+	return t->map ? t->pos : t->st.bytes_in;
 }
 
 /* Releases everything the reader holds. */
@@ -1423,7 +1456,10 @@ void vg_table_close(vg_table *t)
 	for (size_t c = 0; c < t->ncols; c++)
 		free((char *)t->cols[c].s);
 	free(t->zin);
-	free(t->buf);
+	if (t->map)
+		munmap(t->map, t->map_len);
+	else
+		free(t->buf);
 	free(t->fields);
 	free(t->unq);
 	free(t->xbuf);
@@ -1679,6 +1715,44 @@ static int detect(vg_table *t, const vg_table_opts *o, vg_err *err)
 	return 0;
 }
 
+/* Whether the first bytes of m[0..n) are a magic number sniff() acts on. */
+static bool has_magic(const unsigned char *m, size_t n)
+{
+	return (n >= 2 && m[0] == 0x1F && m[1] == 0x8B) ||
+	       (n >= 4 && m[0] == 0x28 && m[1] == 0xB5 && m[2] == 0x2F && m[3] == 0xFD) ||
+	       (n >= 4 && m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4) ||
+	       (n >= 3 && m[0] == 'B' && m[1] == 'Z' && m[2] == 'h') ||
+	       (n >= 6 && !memcmp(m, "\xFD" "7zXZ\0", 6));
+}
+
+/* Maps regular file st when it is read from its start and not compressed;
+ * leaves t as it was otherwise (read() then does the work). */
+static void try_map(vg_table *t, const struct stat *st)
+{
+	if (st->st_size <= 0 || (uint64_t)st->st_size > SIZE_MAX / 2 ||
+	    lseek(t->fd, 0, SEEK_CUR) != 0)
+		return;
+	size_t len = (size_t)st->st_size;
+	void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, t->fd, 0);
+	if (m == MAP_FAILED)
+		return;
+	if (has_magic(m, len < 6 ? len : 6)) {
+		munmap(m, len);
+		return;
+	}
+	t->map = m;
+	t->map_len = len;
+	t->buf = m;
+	t->cap = len;
+	t->pos = 0;
+	t->end = len;
+	t->eof = t->fd_eof = true;
+	t->st.bytes_in = t->st.bytes_out = len;
+	t->info.stable = true;
+	/* the file offset moves past what is read, as with read() */
+	lseek(t->fd, (off_t)len, SEEK_SET);
+}
+
 /* Allocates the buffers for the limits, then sniffs and detects. */
 int vg_table_open_fd(vg_table **out, int fd, const char *name, const vg_table_opts *opts,
                      vg_err *err)
@@ -1704,7 +1778,8 @@ int vg_table_open_fd(vg_table **out, int fd, const char *name, const vg_table_op
 	t->cap = t->need + t->read_size;
 	t->zin_cap = t->read_size < 64 ? 64 : t->read_size;
 	t->zin = vg_xmalloc(t->zin_cap);
-	t->buf = vg_xmalloc(t->cap);
+	t->on_input = opts->on_input;
+	t->on_input_ctx = opts->on_input_ctx;
 	t->fields = vg_xcalloc(t->max_fields + 1, sizeof(*t->fields));
 	/* JSON strings of a transcoded line unescape from xbuf: 3 bytes per byte */
 	t->unq = vg_xmalloc(3 * (t->max_row + 2) + 16);
@@ -1721,9 +1796,13 @@ int vg_table_open_fd(vg_table **out, int fd, const char *name, const vg_table_op
 			t->info.size_known = true;
 			t->info.file_size = (uint64_t)st.st_size;
 			posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+			if (opts->mmap)
+				try_map(t, &st);
 		}
 	}
-	int rc = sniff(t, opts, err);
+	if (!t->map)
+		t->buf = vg_xmalloc(t->cap);
+	int rc = t->map ? 0 : sniff(t, opts, err);
 	if (rc == 0)
 		rc = detect(t, opts, err);
 	if (rc < 0) {

@@ -97,7 +97,8 @@ struct vg_regbuild {
 	bucket bk[NBUCKETS];
 	chunk *spare; /* chunks to reuse */
 	size_t chunk_cap, chunk_bytes;
-	size_t mem; /* bytes of chunks in buckets */
+	size_t mem;  /* bytes of chunks in buckets */
+	size_t lmem; /* bytes of chunks in locals' buckets (vg_regbuild_local) */
 	uint64_t maxbucket;
 	uint64_t added;
 	int spill_fd;
@@ -480,7 +481,7 @@ int vg_regbuild_source(vg_regbuild *b, const char *name, unsigned flags, unsigne
 		}
 		memcpy(b->src[i].name, name, len + 1);
 		b->src[i].flags = 0;
-		b->nsrc++;
+		__atomic_store_n(&b->nsrc, b->nsrc + 1, __ATOMIC_RELEASE);
 		b->sources_changed = true;
 	}
 	if ((b->src[i].flags | flags) != b->src[i].flags) {
@@ -702,7 +703,7 @@ static int spill(vg_regbuild *b, vg_err *err)
 /* Bytes the buckets and the sort scratch would take with one more chunk. */
 static size_t need_bytes(const vg_regbuild *b)
 {
-	return b->mem + b->chunk_bytes +
+	return b->mem + b->lmem + b->chunk_bytes +
 	       (size_t)b->threads * 2 * (size_t)(b->maxbucket + 1) * sizeof(vgr_ent);
 }
 
@@ -774,6 +775,207 @@ int vg_regbuild_add_batch(vg_regbuild *b, const vg_regentry *e, size_t n, vg_err
 out:
 	pthread_mutex_unlock(&b->mu);
 	return rc;
+}
+
+/* ------------------------------------------------------------ thread-local buckets */
+
+/* A local bucket: the write position in its tail chunk is kept here, so
+ * that adding an entry touches this (small, hot) array and the entry's
+ * place, not the chunk's header; tail->n is set when the chunk is left. */
+typedef struct lbucket {
+	vgr_ent *wp, *end; /* next free entry of tail, end of tail; NULL: no tail */
+	chunk *head, *tail;
+	uint64_t n;
+} lbucket;
+
+struct vg_regbuild_local {
+	vg_regbuild *b;
+	size_t limit; /* bytes of chunks held before handing over */
+	size_t mem;   /* bytes of chunks held */
+	uint64_t added;
+	lbucket bk[NBUCKETS];
+};
+
+vg_regbuild_local *vg_regbuild_local_new(vg_regbuild *b, unsigned of)
+{
+	vg_regbuild_local *l = vg_xcalloc(1, sizeof(*l));
+	l->b = b;
+	l->limit = b->budget / 4 / (of ? of : 1);
+	/* room for two chunks a bucket: a hand-over then moves many chunks */
+	if (l->limit < 2 * NBUCKETS * b->chunk_bytes)
+		l->limit = 2 * NBUCKETS * b->chunk_bytes;
+	return l;
+}
+
+/* Links the local's chunks after the builder's; all: the partly filled
+ * tails too (else they stay, so that the builder only gets full chunks).
+ * Under the lock. */
+static void hand_over(vg_regbuild_local *l, bool all)
+{
+	vg_regbuild *b = l->b;
+	size_t moved = 0;
+	for (size_t i = 0; i < NBUCKETS; i++) {
+		lbucket *from = &l->bk[i];
+		bucket *to = &b->bk[i];
+		if (!from->head)
+			continue;
+		size_t tail_n = (size_t)(from->wp - from->tail->e);
+		from->tail->n = tail_n;
+		chunk *first = from->head, *last = from->tail;
+		uint64_t n = from->n;
+		if (!all) {
+			if (first == last)
+				continue; /* only the tail */
+			last = first;
+			size_t k = 1;
+			while (last->next != from->tail) {
+				last = last->next;
+				k++;
+			}
+			n = (uint64_t)k * b->chunk_cap;
+			last->next = NULL;
+			from->head = from->tail;
+			from->n -= n;
+			moved += k;
+		} else {
+			from->head = from->tail = NULL;
+			from->wp = from->end = NULL;
+			from->n = 0;
+			for (const chunk *c = first; c; c = c->next)
+				moved++;
+		}
+		if (to->tail)
+			to->tail->next = first;
+		else
+			to->head = first;
+		to->tail = last;
+		to->n += n;
+		if (to->n > b->maxbucket)
+			b->maxbucket = to->n;
+	}
+	size_t bytes = moved * b->chunk_bytes;
+	b->mem += bytes;
+	b->lmem -= bytes;
+	l->mem -= bytes;
+	if (all) {
+		b->added += l->added;
+		l->added = 0;
+	}
+}
+
+/* Records a failure for commit. Under the lock. */
+static void set_failed(vg_regbuild *b, int rc, const vg_err *err)
+{
+	b->failed = rc;
+	if (err)
+		b->fail_err = *err;
+	else
+		vg_err_set(&b->fail_err, rc, "a spill to %s failed", b->dir);
+}
+
+/* A new chunk for local bucket bk: hands over and spills first when the
+ * budget says so. */
+static int local_grow(vg_regbuild_local *l, lbucket *bk, vg_err *err)
+{
+	vg_regbuild *b = l->b;
+	int rc = 0;
+	if (bk->tail)
+		bk->tail->n = (size_t)(bk->wp - bk->tail->e);
+	pthread_mutex_lock(&b->mu);
+	if (b->failed) {
+		rc = vg_err_set(err, b->failed, "%s", b->fail_err.msg);
+		goto out;
+	}
+	if (l->mem + b->chunk_bytes > l->limit || need_bytes(b) > b->budget) {
+		hand_over(l, false);
+		if (need_bytes(b) > b->budget && b->mem > 0) {
+			rc = spill(b, err);
+			if (rc) {
+				set_failed(b, rc, err);
+				goto out;
+			}
+		}
+	}
+	chunk *c = b->spare;
+	if (c)
+		b->spare = c->next;
+	else
+		c = vg_xmalloc(b->chunk_bytes);
+	b->lmem += b->chunk_bytes;
+	c->next = NULL;
+	c->n = 0;
+	if (bk->tail)
+		bk->tail->next = c;
+	else
+		bk->head = c;
+	bk->tail = c;
+	bk->wp = c->e;
+	bk->end = c->e + b->chunk_cap;
+	l->mem += b->chunk_bytes;
+out:
+	pthread_mutex_unlock(&b->mu);
+	return rc;
+}
+
+int vg_regbuild_local_add(vg_regbuild_local *l, const vg_regentry *e, size_t n, vg_err *err)
+{
+	vg_regbuild *b = l->b;
+	unsigned nsrc = __atomic_load_n(&b->nsrc, __ATOMIC_ACQUIRE);
+	uint16_t mask = (uint16_t)((1u << nsrc) - 1);
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].table >= VG_IDTAB__COUNT || (e[i].cats & ~VG_CAT_ALL) ||
+		    e[i].sources == 0 || (e[i].sources & ~mask))
+			return vg_err_set(err, VG_EINVAL,
+			                  "entry %zu of the batch: table %u, categories %04x, "
+			                  "sources %04x: not a valid entry (%u sources registered)",
+			                  i, e[i].table, e[i].cats, e[i].sources, nsrc);
+	}
+	for (size_t i = 0; i < n; i++) {
+		lbucket *bk = &l->bk[(size_t)e[i].table * 256 + (size_t)(e[i].key >> 56)];
+		if (bk->wp == bk->end) { /* also when both are NULL: no chunk yet */
+			int rc = local_grow(l, bk, err);
+			if (rc)
+				return rc;
+		}
+		vgr_ent *d = bk->wp++;
+		d->key = e[i].key;
+		d->pay = vgr_payload(e[i].cats, e[i].sources);
+		bk->n++;
+	}
+	l->added += n;
+	return 0;
+}
+
+int vg_regbuild_local_flush(vg_regbuild_local *l, vg_err *err)
+{
+	vg_regbuild *b = l->b;
+	pthread_mutex_lock(&b->mu);
+	int rc = 0;
+	hand_over(l, true);
+	if (b->failed)
+		rc = vg_err_set(err, b->failed, "%s", b->fail_err.msg);
+	pthread_mutex_unlock(&b->mu);
+	return rc;
+}
+
+void vg_regbuild_local_free(vg_regbuild_local *l)
+{
+	if (!l)
+		return;
+	vg_regbuild *b = l->b;
+	pthread_mutex_lock(&b->mu);
+	for (size_t i = 0; i < NBUCKETS; i++) {
+		chunk *c = l->bk[i].head;
+		while (c) {
+			chunk *next = c->next;
+			c->next = b->spare;
+			b->spare = c;
+			c = next;
+		}
+	}
+	b->lmem -= l->mem;
+	pthread_mutex_unlock(&b->mu);
+	free(l);
 }
 
 /* ------------------------------------------------------------ merging */

@@ -6,6 +6,7 @@
  * caught by the sanitizers.
  */
 #include "vigie/dob.h"
+#include "ident/slow.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -342,13 +343,74 @@ static void test_describe(void **state)
 	json_decref(o);
 }
 
+/* Compares the whole result of vg_dob_normalize() (fast path first) with
+ * the general path's, from exact-size heap copies. */
+static void dob_same_as_slow(const char *in, size_t n)
+{
+	char *s = malloc(n ? n : 1);
+	memcpy(s, in, n);
+	vg_dob a, b;
+	memset(&a, 0x55, sizeof(a));
+	memset(&b, 0xAA, sizeof(b));
+	int ra = vg_dob_normalize(s, n, &a);
+	int rb = vgi_dob_normalize_slow(s, n, &b);
+	assert_int_equal(ra, rb);
+	assert_ptr_equal(a.c.reason, b.c.reason);
+	if (ra == 0) {
+		assert_int_equal(a.c.len, b.c.len);
+		assert_memory_equal(a.c.s, b.c.s, a.c.len + 1);
+	}
+	assert_int_equal(a.year, b.year);
+	assert_int_equal(a.month, b.month);
+	assert_int_equal(a.day, b.day);
+	assert_int_equal(a.flags, b.flags);
+	assert_ptr_equal(a.format, b.format);
+	free(s);
+}
+
+/* The fast path ("DD/MM/YYYY", "YYYY-MM-DD") gives exactly what the
+ * general path gives: on every day of 1890..2030 written both ways, on
+ * impossible values, and on random ten-byte strings over the characters
+ * that decide between the paths. */
+static void test_fast_path(void **state)
+{
+	(void)state;
+	char buf[16];
+	for (int y = 1890; y <= 2030; y++)
+		for (int m = 0; m <= 13; m++)
+			for (int d = 0; d <= 32; d++) {
+				snprintf(buf, sizeof(buf), "%02d/%02d/%04d", d, m, y);
+				dob_same_as_slow(buf, 10);
+				snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
+				dob_same_as_slow(buf, 10);
+			}
+	static const char alpha[] = "0123456789/-. T:x\xc3";
+	uint64_t x = 88172645463325252ull;
+	for (int it = 0; it < 300000; it++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t n = 8 + (size_t)(x % 5); /* 8 to 12 bytes */
+		uint64_t r = x;
+		for (size_t k = 0; k < n; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			buf[k] = (char)(x % 4 ? '0' + (char)(x / 4 % 10) : alpha[x / 4 % (sizeof(alpha) - 1)]);
+		}
+		/* most of them shaped like the two layouts */
+		if (r % 3 == 0) {
+			buf[2] = buf[5] = '/';
+		} else if (r % 3 == 1) {
+			buf[4] = buf[7] = '-';
+		}
+		dob_same_as_slow(buf, n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_layouts), cmocka_unit_test(test_century),
 	    cmocka_unit_test(test_times),   cmocka_unit_test(test_reasons),
 	    cmocka_unit_test(test_range),   cmocka_unit_test(test_not_nul_terminated),
-	    cmocka_unit_test(test_lengths), cmocka_unit_test(test_describe),
+	    cmocka_unit_test(test_lengths), cmocka_unit_test(test_describe), cmocka_unit_test(test_fast_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

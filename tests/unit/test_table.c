@@ -184,7 +184,26 @@ static void assert_same(const got *a, const got *b)
 	assert_int_equal(a->st.blank_lines, b->st.blank_lines);
 }
 
-/* Reads data with the default read size into g, and checks that tiny reads agree. */
+/* What on_input was given. */
+typedef struct seen {
+	unsigned char *p;
+	size_t n, cap;
+} seen;
+
+static void seen_add(void *ctx, const void *p, size_t n)
+{
+	seen *s = ctx;
+	if (s->n + n > s->cap) {
+		s->cap = 2 * (s->n + n);
+		s->p = realloc(s->p, s->cap);
+	}
+	memcpy(s->p + s->n, p, n);
+	s->n += n;
+}
+
+/* Reads data with the default read size into g, and checks that tiny reads
+ * and the mapped file (opts.mmap) agree, and that on_input is given every
+ * byte of the file, in order, either way. */
 static void read_n(const void *data, size_t n, const vg_table_opts *o, got *g)
 {
 	static const size_t sizes[] = {1, 2, 3, 7, 64};
@@ -194,6 +213,31 @@ static void read_n(const void *data, size_t n, const vg_table_opts *o, got *g)
 		read_with(data, n, o, sizes[i], &other);
 		assert_same(g, &other);
 		got_free(&other);
+	}
+	for (int map = 0; map < 2; map++) {
+		vg_table_opts mo;
+		if (o)
+			mo = *o;
+		else
+			vg_table_opts_init(&mo);
+		seen sn = {NULL, 0, 0};
+		mo.mmap = map;
+		mo.on_input = seen_add;
+		mo.on_input_ctx = &sn;
+		got other;
+		read_with(data, n, &mo, map ? 0 : 5, &other);
+		assert_same(g, &other);
+		if (other.open_rc == 0 && other.end_rc == 0) {
+			assert_int_equal(sn.n, n);
+			if (n)
+				assert_memory_equal(sn.p, data, n);
+		}
+		/* plain, non-empty files are mapped; compressed ones are read */
+		if (map && other.open_rc == 0)
+			assert_int_equal(other.info.stable,
+			                 n > 0 && other.info.compression == VG_TABLE_PLAIN);
+		got_free(&other);
+		free(sn.p);
 	}
 }
 
