@@ -871,15 +871,15 @@ static void gzip_cases(bool zlib)
 	vg_err err;
 	assert_int_equal(vg_table_open(&t, path, &o, &err), 0);
 	vg_table_row row;
-	size_t seen = 0;
+	size_t nseen = 0;
 	int rc;
 	while ((rc = vg_table_next(t, &row, &err)) == 1) {
 		assert_int_equal(row.nfields, 3);
-		assert_int_equal(row.lineno, seen + 2);
-		seen++;
+		assert_int_equal(row.lineno, nseen + 2);
+		nseen++;
 	}
 	assert_int_equal(rc, 0);
-	assert_int_equal(seen, rows);
+	assert_int_equal(nseen, rows);
 	assert_int_equal(vg_table_stats_get(t)->bytes_out, k);
 	assert_int_equal(vg_table_bytes_in(t), zn);
 	vg_table_close(t);
@@ -954,19 +954,19 @@ static void test_zstd(void **state)
 	vg_err err;
 	assert_int_equal(vg_table_open(&t, path, NULL, &err), 0);
 	vg_table_row row;
-	size_t seen = 0;
+	size_t nseen = 0;
 	int rc;
 	while ((rc = vg_table_next(t, &row, &err)) == 1) {
 		char want[32];
-		snprintf(want, sizeof(want), "NOM%zu", seen);
+		snprintf(want, sizeof(want), "NOM%zu", nseen);
 		assert_int_equal(row.nfields, 3);
 		assert_int_equal(row.fields[0].len, strlen(want));
 		assert_memory_equal(row.fields[0].s, want, row.fields[0].len);
-		assert_int_equal(row.lineno, seen + 2);
-		seen++;
+		assert_int_equal(row.lineno, nseen + 2);
+		nseen++;
 	}
 	assert_int_equal(rc, 0);
-	assert_int_equal(seen, rows);
+	assert_int_equal(nseen, rows);
 	assert_int_equal(vg_table_bytes_in(t), zn);
 	assert_int_equal(vg_table_stats_get(t)->bytes_out, k);
 	vg_table_close(t);
