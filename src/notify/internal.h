@@ -54,6 +54,7 @@ typedef struct np_build_opts {
 	const char *map;
 	vg_lang lang;
 	size_t memory;
+	unsigned threads; /* 0: VG_NOTIFY_DEFAULT_THREADS */
 	int64_t now;
 	uint64_t inputs_hash;
 	uint16_t special_extra; /* sources flagged special by the config */

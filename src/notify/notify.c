@@ -667,6 +667,7 @@ int vg_notify_run(const vg_notify_opts *o, const char *const *files, size_t nfil
 		    .map = o->map,
 		    .lang = o->lang,
 		    .memory = o->memory,
+		    .threads = o->threads,
 		    .now = now,
 		    .inputs_hash = ih,
 		    .special_extra = o->settings->special_extra,

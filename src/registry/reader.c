@@ -538,6 +538,132 @@ int vg_registry_lookup(const vg_registry *r, vg_idtab t, uint64_t p, vg_reghit *
 	return 1;
 }
 
+/*
+ * The same search as search(), one probe at a time, so that a group of
+ * searches can run side by side: each round issues every search's next
+ * probe as a prefetch and reads it in the next round, so the cache misses
+ * of the group overlap instead of following one another. The probes and
+ * the answers are exactly search()'s.
+ */
+typedef struct probe {
+	const uint64_t *k;
+	uint64_t x, lo, hi, pos;
+	int64_t res;
+	int step;
+	bool pending; /* k[pos] was prefetched, not read yet */
+	bool done;
+} probe;
+
+/* Runs q until it needs a new probe (prefetched) or has its answer. */
+static void probe_advance(probe *q)
+{
+	const uint64_t *k = q->k;
+	if (q->pending) {
+		q->pending = false;
+		uint64_t kp = k[q->pos];
+		if (kp == q->x) {
+			q->res = (int64_t)q->pos;
+			q->done = true;
+			return;
+		}
+		if (kp < q->x)
+			q->lo = q->pos;
+		else
+			q->hi = q->pos;
+		q->step++;
+	}
+	uint64_t lo = q->lo, hi = q->hi, x = q->x;
+	uint64_t klo = k[lo], khi = k[hi];
+	q->done = true;
+	q->res = -1;
+	if (x < klo || x > khi)
+		return;
+	if (x == klo) {
+		q->res = (int64_t)lo;
+		return;
+	}
+	if (x == khi) {
+		q->res = (int64_t)hi;
+		return;
+	}
+	uint64_t span = hi - lo;
+	if (span <= 1)
+		return;
+	if (span <= 16) {
+		for (uint64_t i = lo + 1; i < hi; i++) {
+			if (k[i] == x) {
+				q->res = (int64_t)i;
+				return;
+			}
+			if (k[i] > x)
+				return;
+		}
+		return;
+	}
+	if (q->step < INTERP_STEPS)
+		q->pos =
+		    lo + 1 + (uint64_t)(((unsigned __int128)(x - klo) * (span - 1)) / (khi - klo));
+	else
+		q->pos = lo + span / 2;
+	q->done = false;
+	q->pending = true;
+	__builtin_prefetch(&k[q->pos]);
+}
+
+#define LOOKUP_GROUP 32
+
+size_t vg_registry_lookup_many(const vg_registry *r, size_t n, const uint8_t *t, const uint64_t *p,
+                               vg_reghit *hit)
+{
+	probe q[LOOKUP_GROUP];
+	size_t found = 0;
+	for (size_t base = 0; base < n; base += LOOKUP_GROUP) {
+		size_t m = n - base < LOOKUP_GROUP ? n - base : LOOKUP_GROUP;
+		size_t active = 0;
+		for (size_t i = 0; i < m; i++) {
+			unsigned tb = t[base + i];
+			probe *e = &q[i];
+			e->pending = false;
+			e->step = 0;
+			e->res = -1;
+			e->done = true;
+			if (tb >= VG_IDTAB__COUNT || r->n[tb] == 0)
+				continue;
+			e->k = r->keys[tb];
+			e->x = p[base + i];
+			e->lo = 0;
+			e->hi = r->n[tb] - 1;
+			e->done = false;
+			active++;
+		}
+		while (active) {
+			active = 0;
+			for (size_t i = 0; i < m; i++) {
+				if (q[i].done)
+					continue;
+				probe_advance(&q[i]);
+				if (!q[i].done)
+					active++;
+			}
+		}
+		for (size_t i = 0; i < m; i++)
+			if (q[i].res >= 0)
+				__builtin_prefetch(&r->pay[t[base + i]][q[i].res]);
+		for (size_t i = 0; i < m; i++) {
+			vg_reghit *h = &hit[base + i];
+			if (q[i].res < 0) {
+				h->cats = h->sources = 0;
+				continue;
+			}
+			uint32_t v = r->pay[t[base + i]][q[i].res];
+			h->cats = (uint16_t)(v & 0xffff);
+			h->sources = (uint16_t)(v >> 16);
+			found++;
+		}
+	}
+	return found;
+}
+
 int vg_registry_check(const vg_registry *r, vg_idtab t, const char *s, size_t n, vg_reghit *hit)
 {
 	if (!r->key) {
