@@ -288,6 +288,7 @@ typedef struct vg_notify_result {
 	uint64_t retries;        /* SMTP: attempts retried after a 4xx or a lost connection */
 	uint64_t bodies;         /* distinct bodies made */
 	double plan_seconds, send_seconds;
+	double read_seconds, merge_seconds; /* of plan_seconds, when the plan was made */
 	char plan_id[33];
 	char sample[4200]; /* spool/Maildir/mbox path of the first message written */
 } vg_notify_result;

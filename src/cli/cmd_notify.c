@@ -151,7 +151,7 @@ static void print_json(const vg_notify_result *r, const vg_registry *reg, bool d
 		json_object_set_new(srcs, vg_registry_source(reg, k)->name,
 		                    pair(c->source[0][k], c->source[1][k]));
 	json_t *o = json_pack(
-	    "{sbss sIsIsIsIsIsIsIsI so so so so sbsIsIsIsIsI s{sfsf}}", "dry_run", dry, "plan_id",
+	    "{sbss sIsIsIsIsIsIsIsI so so so so sbsIsIsIsIsI s{sfsfsfsf}}", "dry_run", dry, "plan_id",
 	    r->plan_id, "files", (json_int_t)c->files, "rows", (json_int_t)c->rows, "rows_bad",
 	    (json_int_t)c->rows_bad, "not_exposed", (json_int_t)c->not_exposed, "no_contact",
 	    (json_int_t)c->no_contact, "contacts", (json_int_t)c->contacts, "sms_covered",
@@ -160,7 +160,8 @@ static void print_json(const vg_notify_result *r, const vg_registry *reg, bool d
 	    pair(c->special[0], c->special[1]), "resumed", r->plan_reused, "resumed_at",
 	    (json_int_t)r->resumed_at, "written", (json_int_t)r->written, "failed",
 	    (json_int_t)r->failed, "retries", (json_int_t)r->retries, "bodies",
-	    (json_int_t)r->bodies, "seconds", "plan", r->plan_seconds, "send", r->send_seconds);
+	    (json_int_t)r->bodies, "seconds", "plan", r->plan_seconds, "send", r->send_seconds,
+	    "read", r->read_seconds, "merge", r->merge_seconds);
 	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	puts(s);
 	free(s);

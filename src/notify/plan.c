@@ -948,7 +948,7 @@ static int fsync_dir(const char *dir)
 }
 
 int np_build(const np_build_opts *o, const char *const *files, size_t nfiles, np_header *hdr,
-             vg_err *err)
+             np_times *times, vg_err *err)
 {
 	build b;
 	memset(&b, 0, sizeof(b));
@@ -1002,6 +1002,9 @@ int np_build(const np_build_opts *o, const char *const *files, size_t nfiles, np
 	}
 	b.c.contacts = b.total_recs;
 	progress(&b, 1, 0, b.total_recs);
+	double t_merge = now_s();
+	if (times)
+		times->read = t_merge - b.t0;
 
 	/* the streams: each worker's runs, and what its buffer holds */
 	for (unsigned i = 0; i < b.nw; i++)
@@ -1086,6 +1089,8 @@ int np_build(const np_build_opts *o, const char *const *files, size_t nfiles, np
 		rc = vg_err_set(err, VG_EIO, "%s: %s", plan_path, strerror(errno));
 		goto out;
 	}
+	if (times)
+		times->merge = now_s() - t_merge;
 out:
 	stop_workers(&b, true);
 	if (w.f) {
