@@ -966,8 +966,8 @@ int np_build(const np_build_opts *o, const char *const *files, size_t nfiles, np
 		b.nw = VG_NOTIFY_MAX_THREADS;
 	size_t mem = o->memory ? o->memory : VG_NOTIFY_DEFAULT_MEMORY;
 	size_t cap = mem / (2 * sizeof(nrec)) / b.nw;
-	if (cap < 1024)
-		cap = 1024;
+	if (cap < 256)
+		cap = 256;
 	b.w = vg_xcalloc(b.nw, sizeof(worker));
 	stream *st = NULL;
 	unsigned ns = 0;
