@@ -885,6 +885,51 @@ static void heap_down(const stream *st, unsigned *h, unsigned n, unsigned i)
 }
 
 /* Merges the streams, groups by (key, chan), writes the plan records. */
+typedef struct grouper {
+	nrec g;
+	bool have, covered;
+	uint64_t aoff;
+	uint8_t alen;
+} grouper;
+
+static int group_add(grouper *gp, const nrec *r, pwriter *w, vg_err *err)
+{
+	if (gp->have && rec_cmp(r, &gp->g) == 0) {
+		gp->g.cats |= r->cats;
+		gp->g.sources |= r->sources;
+		gp->covered |= (r->flags & NR_COVERED) != 0;
+		if (!gp->alen && r->addr_len)
+			gp->aoff = r->addr_off, gp->alen = r->addr_len;
+		return 0;
+	}
+	int rc = 0;
+	if (gp->have && (rc = emit(w, &gp->g, gp->covered, gp->aoff, gp->alen, err)) != 0)
+		return rc;
+	gp->g = *r;
+	gp->have = true;
+	gp->covered = (r->flags & NR_COVERED) != 0;
+	gp->aoff = r->addr_off;
+	gp->alen = r->addr_len;
+	return 0;
+}
+
+/* Records go through a short queue between the heap and the grouping, so
+ * that the address each one points to (in a worker's address file, in no
+ * useful order) is prefetched some records before emit() copies it. */
+#define MERGE_AHEAD 32
+
+static void addr_prefetch(const pwriter *w, const nrec *r)
+{
+	if (!r->addr_len)
+		return;
+	unsigned wi = (unsigned)(r->addr_off >> ADDR_SHIFT);
+	uint64_t off = r->addr_off & (((uint64_t)1 << ADDR_SHIFT) - 1);
+	if (wi >= VG_NOTIFY_MAX_THREADS || off + r->addr_len > w->addr_len[wi])
+		return; /* emit() says so */
+	__builtin_prefetch(w->addr[wi] + off);
+	__builtin_prefetch(w->addr[wi] + off + r->addr_len - 1);
+}
+
 static int merge(build *b, stream *st, unsigned ns, pwriter *w)
 {
 	unsigned *h = vg_xmalloc((ns ? ns : 1) * sizeof(unsigned));
@@ -895,13 +940,13 @@ static int merge(build *b, stream *st, unsigned ns, pwriter *w)
 			h[nh++] = i;
 	for (unsigned i = nh / 2; i-- > 0;)
 		heap_down(st, h, nh, i);
-	nrec g;
-	bool have = false, covered = false;
-	uint64_t aoff = 0;
-	uint8_t alen = 0;
+	grouper gp;
+	memset(&gp, 0, sizeof(gp));
+	nrec ring[MERGE_AHEAD];
+	size_t head = 0, queued = 0;
 	uint64_t done = 0;
 	int rc = 0;
-	while (nh) {
+	while (nh && !rc) {
 		stream *s = &st[h[0]];
 		nrec r = s->buf[s->i];
 		s->i++;
@@ -911,26 +956,21 @@ static int merge(build *b, stream *st, unsigned ns, pwriter *w)
 			h[0] = h[--nh];
 			heap_down(st, h, nh, 0);
 		}
-		if (have && rec_cmp(&r, &g) == 0) {
-			g.cats |= r.cats;
-			g.sources |= r.sources;
-			covered |= (r.flags & NR_COVERED) != 0;
-			if (!alen && r.addr_len)
-				aoff = r.addr_off, alen = r.addr_len;
+		addr_prefetch(w, &r);
+		if (queued == MERGE_AHEAD) {
+			rc = group_add(&gp, &ring[head], w, b->err);
+			ring[head] = r;
+			head = (head + 1) % MERGE_AHEAD;
 		} else {
-			if (have && (rc = emit(w, &g, covered, aoff, alen, b->err)) != 0)
-				break;
-			g = r;
-			have = true;
-			covered = (r.flags & NR_COVERED) != 0;
-			aoff = r.addr_off;
-			alen = r.addr_len;
+			ring[(head + queued++) % MERGE_AHEAD] = r;
 		}
 		if ((++done & 0xFFFFF) == 0)
 			progress(b, 1, done, b->total_recs);
 	}
-	if (!rc && have)
-		rc = emit(w, &g, covered, aoff, alen, b->err);
+	for (; queued && !rc; queued--, head = (head + 1) % MERGE_AHEAD)
+		rc = group_add(&gp, &ring[head], w, b->err);
+	if (!rc && gp.have)
+		rc = emit(w, &gp.g, gp.covered, gp.aoff, gp.alen, b->err);
 	if (!rc)
 		rc = pw_flush(w, b->err);
 	free(h);
