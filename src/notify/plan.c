@@ -247,6 +247,7 @@ typedef struct build {
 	batch *pool;
 	size_t npool;
 	uint64_t total_recs;
+	vg_regguide *guide; /* for the workers' lookups */
 	char path[4200];
 } build;
 
@@ -393,7 +394,7 @@ static int group(worker *w, const batch *bt, size_t g, size_t m)
 		gr->ct_n = (uint32_t)(nc - gr->ct_off);
 		gr->ne = (uint32_t)ne;
 	}
-	vg_registry_lookup_many(reg, nl, w->lk_tab, w->lk_key, w->lk_hit);
+	vg_registry_lookup_many(reg, w->b->guide, nl, w->lk_tab, w->lk_key, w->lk_hit);
 	int rc;
 	for (size_t r = 0; r < m; r++) {
 		const grow *gr = &w->gr[r];
@@ -1035,6 +1036,7 @@ int np_build(const np_build_opts *o, const char *const *files, size_t nfiles, np
 		}
 		setvbuf(wk->addr, NULL, _IOFBF, 1 << 20);
 	}
+	b.guide = vg_registry_guide_new(o->reg);
 	start_workers(&b, cap);
 	for (size_t i = 0; i < nfiles && !rc; i++)
 		rc = read_file(&b, files[i]);
@@ -1179,6 +1181,7 @@ out:
 		free(wk->gr);
 	}
 	free(b.w);
+	vg_registry_guide_free(b.guide);
 	if (b.have_spec)
 		vg_colmap_spec_release(&b.spec);
 	return rc;

@@ -611,12 +611,61 @@ static void probe_advance(probe *q)
 }
 
 #define LOOKUP_GROUP 32
+/* A guide has one entry per 32 to 64 keys of a table, at most 2^26. */
+#define GUIDE_KEYS 32
+#define GUIDE_MAX_BITS 26
 
-size_t vg_registry_lookup_many(const vg_registry *r, size_t n, const uint8_t *t, const uint64_t *p,
-                               vg_reghit *hit)
+struct vg_regguide {
+	const vg_registry *r;
+	unsigned shift[VG_IDTAB__COUNT]; /* 64 - bits */
+	uint32_t *pos[VG_IDTAB__COUNT];  /* NULL: no guide for that table */
+};
+
+vg_regguide *vg_registry_guide_new(const vg_registry *r)
+{
+	vg_regguide *g = vg_xcalloc(1, sizeof(*g));
+	g->r = r;
+	for (unsigned t = 0; t < VG_IDTAB__COUNT; t++) {
+		uint64_t n = r->n[t];
+		unsigned bits = 0;
+		while (bits < GUIDE_MAX_BITS && ((uint64_t)GUIDE_KEYS << (bits + 1)) <= n)
+			bits++;
+		if (bits == 0 || n > UINT32_MAX)
+			continue;
+		size_t nb = (size_t)1 << bits;
+		uint32_t *pos = vg_xmalloc((nb + 1) * sizeof(uint32_t));
+		const uint64_t *k = r->keys[t];
+		unsigned sh = 64 - bits;
+		uint64_t i = 0;
+		for (size_t b = 0; b < nb; b++) {
+			while (i < n && (k[i] >> sh) < b)
+				i++;
+			pos[b] = (uint32_t)i;
+		}
+		pos[nb] = (uint32_t)n;
+		g->shift[t] = sh;
+		g->pos[t] = pos;
+	}
+	return g;
+}
+
+void vg_registry_guide_free(vg_regguide *g)
+{
+	if (!g)
+		return;
+	for (unsigned t = 0; t < VG_IDTAB__COUNT; t++)
+		free(g->pos[t]);
+	free(g);
+}
+
+size_t vg_registry_lookup_many(const vg_registry *r, const vg_regguide *g, size_t n,
+                               const uint8_t *t, const uint64_t *p, vg_reghit *hit)
 {
 	probe q[LOOKUP_GROUP];
+	uint32_t gb[LOOKUP_GROUP];
 	size_t found = 0;
+	if (g && g->r != r)
+		g = NULL;
 	for (size_t base = 0; base < n; base += LOOKUP_GROUP) {
 		size_t m = n - base < LOOKUP_GROUP ? n - base : LOOKUP_GROUP;
 		size_t active = 0;
@@ -634,8 +683,29 @@ size_t vg_registry_lookup_many(const vg_registry *r, size_t n, const uint8_t *t,
 			e->lo = 0;
 			e->hi = r->n[tb] - 1;
 			e->done = false;
-			active++;
+			if (g && g->pos[tb]) {
+				gb[i] = (uint32_t)(e->x >> g->shift[tb]);
+				__builtin_prefetch(&g->pos[tb][gb[i]]);
+			}
 		}
+		/* the guide narrows each range to the keys that share the top bits */
+		for (size_t i = 0; g && i < m; i++) {
+			probe *e = &q[i];
+			unsigned tb = t[base + i];
+			if (e->done || !g->pos[tb])
+				continue;
+			uint32_t lo = g->pos[tb][gb[i]], end = g->pos[tb][gb[i] + 1];
+			if (lo >= end || end > r->n[tb]) {
+				e->done = true; /* no key with those bits (or a damaged table) */
+				continue;
+			}
+			e->lo = lo;
+			e->hi = end - 1;
+			__builtin_prefetch(&e->k[e->lo]);
+			__builtin_prefetch(&e->k[e->hi]);
+		}
+		for (size_t i = 0; i < m; i++)
+			active += !q[i].done;
 		while (active) {
 			active = 0;
 			for (size_t i = 0; i < m; i++) {

@@ -988,16 +988,23 @@ static void lookup_case(const vg_regkey *k, uint64_t *keys, size_t n)
 	for (size_t i = 0; i < nq; i++) {
 		if (qt[i] < VG_IDTAB__COUNT)
 			want += (size_t)vg_registry_lookup(r, (vg_idtab)qt[i], q[i], &h);
-		qh[i].cats = qh[i].sources = 0xffff; /* overwritten, found or not */
 	}
-	assert_int_equal(vg_registry_lookup_many(r, nq, qt, q, qh), want);
-	for (size_t i = 0; i < nq; i++) {
-		vg_reghit h1 = {0, 0};
-		if (qt[i] < VG_IDTAB__COUNT)
-			(void)vg_registry_lookup(r, (vg_idtab)qt[i], q[i], &h1);
-		if (qh[i].cats != h1.cats || qh[i].sources != h1.sources)
-			fail_msg("lookup_many %zu of %zu differs", i, nq);
+	vg_regguide *g = vg_registry_guide_new(r);
+	for (int guided = 0; guided < 2; guided++) {
+		for (size_t i = 0; i < nq; i++)
+			qh[i].cats = qh[i].sources = 0xffff;
+		assert_int_equal(vg_registry_lookup_many(r, guided ? g : NULL, nq, qt, q, qh),
+		                 want);
+		for (size_t i = 0; i < nq; i++) {
+			vg_reghit h1 = {0, 0};
+			if (qt[i] < VG_IDTAB__COUNT)
+				(void)vg_registry_lookup(r, (vg_idtab)qt[i], q[i], &h1);
+			if (qh[i].cats != h1.cats || qh[i].sources != h1.sources)
+				fail_msg("lookup_many (guide %d) %zu of %zu differs", guided, i,
+				         nq);
+		}
 	}
+	vg_registry_guide_free(g);
 	free(q);
 	free(qt);
 	free(qh);
