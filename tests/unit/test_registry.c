@@ -979,7 +979,8 @@ static void lookup_case(const vg_regkey *k, uint64_t *keys, size_t n)
 	size_t nq = 0, want = 0;
 	for (size_t i = 0; i < 5; i++)
 		q[nq] = probes[i], qt[nq++] = VG_IDTAB_NIR;
-	for (size_t i = 0; i < n; i++) {
+	/* every key of the small tables, a spread of 100,000 of the large one */
+	for (size_t i = 0; i < n; i += n > 100000 ? n / 100000 : 1) {
 		q[nq] = keys[(i * 7919) % n],
 		qt[nq++] = (i % 5 == 4) ? VG_IDTAB_EMAIL : VG_IDTAB_NIR;
 		q[nq] = keys[i] + 1, qt[nq++] = VG_IDTAB_NIR;
