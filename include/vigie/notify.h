@@ -245,6 +245,9 @@ typedef enum {
 #define VG_NOTIFY_DEFAULT_BATCH 65536
 /* Memory for the deduplication sort before sorted runs spill to STATE. */
 #define VG_NOTIFY_DEFAULT_MEMORY ((size_t)512 << 20)
+/* Threads that normalize and look rows up while the caller's thread reads. */
+#define VG_NOTIFY_DEFAULT_THREADS 2
+#define VG_NOTIFY_MAX_THREADS 16
 
 typedef struct vg_notify_progress {
 	int phase; /* 0 reading inputs, 1 sorting, 2 sending */
@@ -263,6 +266,8 @@ typedef struct vg_notify_opts {
 	const char *map;      /* --map text, or NULL */
 	vg_lang lang;         /* of the messages */
 	size_t memory;        /* 0: VG_NOTIFY_DEFAULT_MEMORY */
+	unsigned threads;     /* plan workers; 0: VG_NOTIFY_DEFAULT_THREADS; the plan is
+	                         the same whatever the number */
 	size_t batch;         /* 0: VG_NOTIFY_DEFAULT_BATCH */
 	int64_t now;          /* the plan's time; 0: time(NULL) */
 	bool restart;         /* discard STATE's plan and journal of another run */
@@ -283,6 +288,7 @@ typedef struct vg_notify_result {
 	uint64_t retries;        /* SMTP: attempts retried after a 4xx or a lost connection */
 	uint64_t bodies;         /* distinct bodies made */
 	double plan_seconds, send_seconds;
+	double read_seconds, merge_seconds; /* of plan_seconds, when the plan was made */
 	char plan_id[33];
 	char sample[4200]; /* spool/Maildir/mbox path of the first message written */
 } vg_notify_result;

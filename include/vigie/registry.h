@@ -308,6 +308,29 @@ typedef struct vg_reghit {
  */
 int vg_registry_lookup(const vg_registry *r, vg_idtab t, uint64_t p, vg_reghit *hit);
 
+/*
+ * A guide for bulk lookups: for each table, where the keys with each value
+ * of their top bits start (one 4-byte entry per 32 to 64 keys: about
+ * n / 10 bytes for n keys), made by one pass over the keys. With it a
+ * search starts in a range of about 32 keys instead of the whole table,
+ * which saves it two or three cache misses. Valid while r is open.
+ */
+typedef struct vg_regguide vg_regguide;
+vg_regguide *vg_registry_guide_new(const vg_registry *r);
+void vg_registry_guide_free(vg_regguide *g);
+
+/*
+ * n lookups at once: hit[i] gets what vg_registry_lookup(r, t[i], p[i])
+ * gives (a t[i] out of range finds nothing), on any registry that
+ * vg_registry_verify() accepts; on a damaged one, wrong answers, never a
+ * crash. The searches of a group run side by side, their memory accesses
+ * prefetched, so a bulk job (vigie notify) waits for one cache miss a round
+ * instead of one per probe. g (may be NULL: none) is a guide of r.
+ * Returns how many were found.
+ */
+size_t vg_registry_lookup_many(const vg_registry *r, const vg_regguide *g, size_t n,
+                               const uint8_t *t, const uint64_t *p, vg_reghit *hit);
+
 /* The PRF and the lookup: canonical form s[0..n) in table t, with the key
  * given at open. VG_EUSAGE when the registry was opened without a key. */
 int vg_registry_check(const vg_registry *r, vg_idtab t, const char *s, size_t n,

@@ -49,6 +49,8 @@ static const char help_fr[] =
     "  --map COL=CHAMP,…  colonnes, comme pour ingest\n"
     "  --memory TAILLE    mémoire du tri de déduplication (par défaut 512M)\n"
     "  --batch N          messages par lot rendu durable (par défaut 65536)\n"
+    "  --threads N        fils de normalisation et de recherche, 1 à 16 (défaut 2),\n"
+    "                     en plus du fil de lecture ; le plan est le même\n"
     "  --restart          oublie le plan et le journal d'un autre envoi dans STATE\n"
     "  --json             le résumé en JSON\n"
     "  -q, --quiet        pas de progression\n"
@@ -91,6 +93,8 @@ static const char help_en[] =
     "  --map COL=FIELD,…  columns, as for ingest\n"
     "  --memory SIZE      memory of the deduplication sort (default 512M)\n"
     "  --batch N          messages per durable batch (default 65536)\n"
+    "  --threads N        normalizing and lookup threads, 1 to 16 (default 2), besides\n"
+    "                     the reading thread; the plan is the same\n"
     "  --restart          forget another run's plan and journal in STATE\n"
     "  --json             the summary as JSON\n"
     "  -q, --quiet        no progress\n"
@@ -147,7 +151,7 @@ static void print_json(const vg_notify_result *r, const vg_registry *reg, bool d
 		json_object_set_new(srcs, vg_registry_source(reg, k)->name,
 		                    pair(c->source[0][k], c->source[1][k]));
 	json_t *o = json_pack(
-	    "{sbss sIsIsIsIsIsIsIsI so so so so sbsIsIsIsIsI s{sfsf}}", "dry_run", dry, "plan_id",
+	    "{sbss sIsIsIsIsIsIsIsI so so so so sbsIsIsIsIsI s{sfsfsfsf}}", "dry_run", dry, "plan_id",
 	    r->plan_id, "files", (json_int_t)c->files, "rows", (json_int_t)c->rows, "rows_bad",
 	    (json_int_t)c->rows_bad, "not_exposed", (json_int_t)c->not_exposed, "no_contact",
 	    (json_int_t)c->no_contact, "contacts", (json_int_t)c->contacts, "sms_covered",
@@ -156,7 +160,8 @@ static void print_json(const vg_notify_result *r, const vg_registry *reg, bool d
 	    pair(c->special[0], c->special[1]), "resumed", r->plan_reused, "resumed_at",
 	    (json_int_t)r->resumed_at, "written", (json_int_t)r->written, "failed",
 	    (json_int_t)r->failed, "retries", (json_int_t)r->retries, "bodies",
-	    (json_int_t)r->bodies, "seconds", "plan", r->plan_seconds, "send", r->send_seconds);
+	    (json_int_t)r->bodies, "seconds", "plan", r->plan_seconds, "send", r->send_seconds,
+	    "read", r->read_seconds, "merge", r->merge_seconds);
 	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	puts(s);
 	free(s);
@@ -212,7 +217,7 @@ static void print_text(const vg_notify_result *r, const vg_registry *reg, bool d
 static int run(int argc, char **argv)
 {
 	enum { O_SPOOL = 256, O_MAILDIR, O_MBOX, O_SMTP, O_STATE, O_SMS, O_MAP, O_DRY, O_JSON,
-	       O_MEM, O_BATCH, O_RESTART, O_KEY, O_LANG, O_REG, O_CONFIG };
+	       O_MEM, O_BATCH, O_THREADS, O_RESTART, O_KEY, O_LANG, O_REG, O_CONFIG };
 	static const struct option opts[] = {
 	    {"config", required_argument, NULL, O_CONFIG},
 	    {"registry", required_argument, NULL, O_REG},
@@ -228,6 +233,7 @@ static int run(int argc, char **argv)
 	    {"json", no_argument, NULL, O_JSON},
 	    {"memory", required_argument, NULL, O_MEM},
 	    {"batch", required_argument, NULL, O_BATCH},
+	    {"threads", required_argument, NULL, O_THREADS},
 	    {"restart", no_argument, NULL, O_RESTART},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"lang", required_argument, NULL, O_LANG},
@@ -295,6 +301,18 @@ static int run(int argc, char **argv)
 				                       L("--batch attend un entier de 1 à 100000000",
 				                         "--batch expects an integer from 1 to 100000000"));
 			o.batch = (size_t)v;
+			break;
+		}
+		case O_THREADS: {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (errno || *end || v == 0 || v > VG_NOTIFY_MAX_THREADS || optarg[0] == '-')
+				return cli_usage_error("notify",
+				                       L("--threads attend un nombre de 1 à %d",
+				                         "--threads expects a number from 1 to %d"),
+				                       VG_NOTIFY_MAX_THREADS);
+			o.threads = (unsigned)v;
 			break;
 		}
 		case O_RESTART:

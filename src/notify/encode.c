@@ -73,6 +73,19 @@ void nb_printf(vg_notify_buf *b, const char *fmt, ...)
 	free(big);
 }
 
+size_t nm_u64_dec(char *buf, uint64_t v)
+{
+	char t[20];
+	size_t n = 0;
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = t[n - 1 - i];
+	return n;
+}
+
 /* ------------------------------------------------------------ UTF-8 */
 
 /* Decodes one UTF-8 sequence at s[0..n); returns its length (0 if invalid). */

@@ -21,6 +21,19 @@
 void nb_printf(vg_notify_buf *b, const char *fmt, ...) VG_PRINTF(2, 3);
 size_t nb_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
 
+/*
+ * The parts of vg_notify_email_headers() that every message of a run
+ * shares: pre gets the Date, From and Reply-To lines, subject the Subject
+ * line. The headers of message seq are then pre, "To: ADDR\r\n", subject
+ * and "Message-ID: <vigie.PLANID.SEQ@DOMAIN>\r\n" (the send loop builds
+ * them so, without formatting the same lines again for every message).
+ */
+void nm_headers_fixed(const vg_notify_settings *s, int64_t date, vg_lang lang, vg_notify_buf *pre,
+                      vg_notify_buf *subject);
+
+/* Decimal digits of v into buf (room for 20), returns their number. */
+size_t nm_u64_dec(char *buf, uint64_t v);
+
 /* ---- plan (plan.c) ---- */
 
 #define NP_MAGIC "VGNPLAN1"
@@ -54,6 +67,7 @@ typedef struct np_build_opts {
 	const char *map;
 	vg_lang lang;
 	size_t memory;
+	unsigned threads; /* 0: VG_NOTIFY_DEFAULT_THREADS */
 	int64_t now;
 	uint64_t inputs_hash;
 	uint16_t special_extra; /* sources flagged special by the config */
@@ -62,9 +76,15 @@ typedef struct np_build_opts {
 	void *progress_ctx;
 } np_build_opts;
 
-/* Builds DIR/plan (via DIR/plan.tmp, fsynced, renamed). */
+/* Where the time of a build went (seconds). */
+typedef struct np_times {
+	double read;  /* reading, lookups, records, the workers' last sorts */
+	double merge; /* merging, writing and syncing the plan */
+} np_times;
+
+/* Builds DIR/plan (via DIR/plan.tmp, fsynced, renamed). times may be NULL. */
 int np_build(const np_build_opts *o, const char *const *files, size_t nfiles, np_header *hdr,
-             vg_err *err);
+             np_times *times, vg_err *err);
 
 /* A plan file, mapped read-only and checked. */
 typedef struct np_plan {

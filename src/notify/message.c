@@ -666,6 +666,19 @@ static void rfc5322_date(vg_notify_buf *b, int64_t t)
 	          off < 0 ? '-' : '+', (int)(abs(off) / 3600), (int)(abs(off) / 60 % 60));
 }
 
+void nm_headers_fixed(const vg_notify_settings *s, int64_t date, vg_lang lang, vg_notify_buf *pre,
+                      vg_notify_buf *subject)
+{
+	/* the same calls, in the same order, as vg_notify_email_headers() */
+	vg_notify_buf_puts(pre, "Date: ");
+	rfc5322_date(pre, date);
+	vg_notify_buf_puts(pre, "\r\n");
+	vg_notify_header_mailbox(pre, "From", s->from_name, s->from);
+	if (s->reply_to)
+		vg_notify_header_mailbox(pre, "Reply-To", NULL, s->reply_to);
+	vg_notify_header_text(subject, "Subject", vg_notify_subject(lang));
+}
+
 void vg_notify_email_headers(const vg_notify_settings *s, const char *plan_id, uint64_t seq,
                              int64_t date, const char *to, size_t to_len, vg_lang lang,
                              vg_notify_buf *out)

@@ -179,12 +179,24 @@ int nw_spool_add(nw_spool *s, uint64_t seq, vg_notify_channel ch, uint64_t body_
 	char env[400];
 	if (to_len > NP_ADDR_MAX)
 		return vg_err_set(err, VG_EINTERNAL, "address too long");
-	int el = snprintf(env, sizeof(env), "#vigie seq=%llu channel=%s body=%016llx to=%.*s length=%zu\n",
-	                  (unsigned long long)seq, vg_notify_channel_name(ch),
-	                  (unsigned long long)body_key, (int)to_len, to, hdr_len);
-	if (el <= 0 || (size_t)el >= sizeof(env))
-		return vg_err_set(err, VG_EINTERNAL, "envelope too long");
-	size_t rec = (size_t)el + hdr_len;
+	/* "#vigie seq=%llu channel=%s body=%016llx to=%.*s length=%zu\n", by hand:
+	 * it is written for every message */
+	static const char hex[] = "0123456789abcdef";
+	const char *cn = vg_notify_channel_name(ch);
+	size_t el = 0, cl = strlen(cn);
+	memcpy(env, "#vigie seq=", 11), el = 11;
+	el += nm_u64_dec(env + el, seq);
+	memcpy(env + el, " channel=", 9), el += 9;
+	memcpy(env + el, cn, cl), el += cl;
+	memcpy(env + el, " body=", 6), el += 6;
+	for (int i = 15; i >= 0; i--)
+		env[el++] = hex[(body_key >> (4 * i)) & 15];
+	memcpy(env + el, " to=", 4), el += 4;
+	memcpy(env + el, to, to_len), el += to_len;
+	memcpy(env + el, " length=", 8), el += 8;
+	el += nm_u64_dec(env + el, hdr_len);
+	env[el++] = '\n';
+	size_t rec = el + hdr_len;
 	if (s->blen + rec > WBUF || s->ilen + 16 > WBUF) {
 		int rc = flush(s, err);
 		if (rc)
@@ -200,7 +212,7 @@ int nw_spool_add(nw_spool *s, uint64_t seq, vg_notify_channel ch, uint64_t body_
 		ie[12 + i] = (uint8_t)(c >> (8 * i));
 	}
 	if (rec > WBUF) {
-		if (write_all(s->fd, env, (size_t)el) != 0 || write_all(s->fd, hdr, hdr_len) != 0)
+		if (write_all(s->fd, env, el) != 0 || write_all(s->fd, hdr, hdr_len) != 0)
 			return vg_err_set(err, VG_EIO, "%s: %s", s->dir, strerror(errno));
 	} else {
 		memcpy(s->buf + s->blen, env, (size_t)el);

@@ -18,21 +18,43 @@
  *      other rows with only the mobile do not bring an SMS on top of the
  *      email;
  *   3. a 24-byte record per contact (pseudonym, channel, categories,
- *      sources, offset of the canonical address in DIR/plan.addr) goes to a
- *      buffer of opts.memory bytes; a full buffer is sorted and spilled to
- *      DIR/run-N.tmp.
+ *      sources, offset of the canonical address in its worker's
+ *      DIR/plan.addr-W) goes to the worker's buffer; a full buffer is
+ *      sorted and spilled to DIR/run-W-N.tmp.
  *
- * Then the runs are merged (or the buffer alone, when nothing spilled),
- * records of one (channel, pseudonym) are OR-ed together, covered mobiles
- * dropped, and each remaining contact is written to DIR/plan.tmp with its
- * address; plan.tmp is fsynced and renamed to DIR/plan. Order: by pseudonym,
- * a keyed, stable, uniform order: message i of a plan is fixed once the plan
- * exists, which is what the journal counts on.
+ * Threads, as in ingest: the caller's thread reads (a plain file is
+ * mapped, and the identifier fields go to the workers as slices of the
+ * mapping; a compressed file or a stream has them copied into the batch),
+ * and puts the rows' identifier fields into batches of 2,048 rows from a
+ * fixed pool of 2 x threads + 2. Workers (opts.threads, default 2) do steps
+ * 1 to 3 for a batch, 128 rows at a time: normalize and make every
+ * pseudonym, look the group's pseudonyms up together
+ * (vg_registry_lookup_many() with a vg_regguide made once per build: the
+ * cache misses overlap, and each search starts within 32 to 64 keys), then
+ * the records.
+ * A worker owns its buffer, its runs and its address file; at the end each
+ * sorts what its buffer holds, side by side.
+ *
+ * Then the runs and the buffers are merged (a heap of streams), records of
+ * one (channel, pseudonym) are OR-ed together, covered mobiles dropped, and
+ * each remaining contact is written to DIR/plan.tmp with its address;
+ * plan.tmp is fsynced and renamed to DIR/plan. Order: by pseudonym, a
+ * keyed, stable, uniform order: message i of a plan is fixed once the plan
+ * exists, which is what the journal counts on. Nothing in the plan depends
+ * on which worker saw which row (OR is commutative, and every record of a
+ * pseudonym carries the same canonical address), so the plan is the same
+ * for any number of threads and any memory budget.
  *
  * Memory: opts.memory (default 512 MiB) for records and the sort's scratch
- * (48 bytes a contact), plus 1 MiB a run when merging. 43 M contacts with the
- * default budget: 4 runs of 11.2 M contacts, 1 GiB of runs and about 1 GiB of
- * addresses on disk, merged with 4 MiB of buffers.
+ * (48 bytes a record), shared equally by the workers; plus, per worker, the
+ * sort's slot counts (16 MiB at the default budget) and 1.5 MiB of scratch;
+ * the batch pool (2.5 MiB, plus up to 4 MiB a batch for copied fields when
+ * the input is not a mapped file); 768 KiB a run when merging. At 43 M
+ * people (about 79 M records, 1.84 a person in bench/notify.sh's data) with
+ * the default budget and 2 workers: 14 runs of 5.6 M records, 1.9 GB of
+ * runs and about 1.1 GB of addresses on disk (deleted after), about
+ * 600 MiB of memory. The input and registry mappings are page cache on top
+ * (file-backed, shown in RSS as they are read).
  */
 #include "notify/internal.h"
 
@@ -44,7 +66,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -133,20 +157,100 @@ static nrec *rec_sort(nrec *a, nrec *tmp, size_t n)
 
 /* ------------------------------------------------------------ the build */
 
+#define BATCH_ROWS 2048
+#define BATCH_ITEMS ((size_t)BATCH_ROWS * 8)
+/* Room for the identifier fields of any row that are copied (not mapped):
+ * at most 3 bytes per raw byte (transcoded), raw at most VG_TABLE_MAX_ROW. */
+#define BATCH_BYTES ((size_t)4 * VG_TABLE_MAX_ROW)
+/* Rows whose lookups go to the registry together. */
+#define GROUP_ROWS 128
+/* Lookups and contacts one row can make: its emails, its phones, and the
+ * entries vg_ingest_row() makes of its other identifiers. */
+#define ROW_LOOKUPS (2 * VG_COLMAP_PER_FIELD + VG_INGEST_ROW_ENTRIES_MAX)
+#define ROW_CONTACTS (2 * VG_COLMAP_PER_FIELD)
+/* An address offset is its worker's number in the top byte, then the
+ * offset in that worker's address file. */
+#define ADDR_SHIFT 56
+#define CHECK_EVERY 16384
+
+/* One row of a batch: its non-empty identifier fields, in column order. */
+typedef struct brow {
+	uint32_t item_off, nitems;
+} brow;
+
+typedef struct batch {
+	struct batch *next;
+	size_t nrows, nitems, len;
+	brow *rows;
+	vg_ingest_item *items;
+	char *buf; /* fields that are not slices of a mapped file */
+} batch;
+
+/* A contact of a row, between normalizing and the records. */
+typedef struct contact {
+	uint64_t key;
+	const char *addr; /* canonical, in the worker's arena */
+	size_t len;
+	uint8_t chan;
+	bool mobile;
+} contact;
+
+/* Where a row of a group keeps its lookups and contacts. */
+typedef struct grow {
+	uint32_t lk_off, lk_n;
+	uint32_t ct_off, ct_n;
+	uint32_t ne; /* valid emails */
+} grow;
+
+struct build;
+
+typedef struct worker {
+	struct build *b;
+	unsigned id;
+	pthread_t th;
+	bool started;
+	/* records: a sorted run is spilled when the buffer is full */
+	nrec *recs, *tmp, *sorted;
+	size_t n, cap;
+	unsigned runs;
+	uint64_t total_recs, not_exposed, no_contact;
+	/* canonical addresses of this worker's records */
+	FILE *addr;
+	uint64_t addr_len;
+	char addr_path[4200];
+	/* scratch for a group of rows (allocated once) */
+	vg_ingest_rowres *res;
+	uint8_t *lk_tab;
+	uint64_t *lk_key;
+	vg_reghit *lk_hit;
+	contact *ct;
+	char *arena;
+	grow *gr;
+	vg_err err;
+} worker;
+
 typedef struct build {
 	const np_build_opts *o;
 	vg_err *err;
-	char path[4200];
-	FILE *addr;
-	uint64_t addr_len;
-	nrec *recs, *tmp;
-	size_t n, cap;
-	unsigned runs;
-	uint64_t total_recs;
 	vg_notify_counts c;
 	vg_colmap_spec spec;
 	bool have_spec;
 	double t0;
+	/* the workers and the batch queue */
+	worker *w;
+	unsigned nw;
+	pthread_mutex_t mu;
+	pthread_cond_t cv_work, cv_free;
+	batch *work_head, *work_tail, *free_list;
+	size_t nfree;
+	bool closing, abandon;
+	int werr;
+	vg_err werr_msg;
+	batch *pool;
+	size_t npool;
+	uint64_t total_recs;
+	vg_regguide *guide; /* for the workers' lookups */
+	char path[4200];
 } build;
 
 static double now_s(void)
@@ -164,34 +268,37 @@ static void progress(build *b, int phase, uint64_t done, uint64_t total)
 	b->o->progress(b->o->progress_ctx, &p);
 }
 
-/* The path of sorted run n, in b->path. */
-static const char *runpath(build *b, unsigned n)
+/* The path of worker w's sorted run n. */
+static void runpath(const build *b, unsigned w, unsigned n, char *buf, size_t cap)
 {
-	snprintf(b->path, sizeof(b->path), "%s/run-%u.tmp", b->o->dir, n);
-	return b->path;
+	snprintf(buf, cap, "%s/run-%u-%u.tmp", b->o->dir, w, n);
 }
 
-/* Writes a sorted buffer as run N. */
-static int spill(build *b)
+/* ---- worker side */
+
+/* Writes the worker's sorted buffer as its next run. */
+static int spill(worker *w)
 {
-	nrec *s = rec_sort(b->recs, b->tmp, b->n);
-	FILE *f = fopen(runpath(b, b->runs), "wb");
-	if (!f || fwrite(s, sizeof(nrec), b->n, f) != b->n || fclose(f) != 0)
-		return vg_err_set(b->err, VG_EIO, "%s: %s", b->path, strerror(errno));
-	b->runs++;
-	b->n = 0;
+	char p[4200];
+	runpath(w->b, w->id, w->runs, p, sizeof(p));
+	nrec *s = rec_sort(w->recs, w->tmp, w->n);
+	FILE *f = fopen(p, "wb");
+	if (!f || fwrite(s, sizeof(nrec), w->n, f) != w->n || fclose(f) != 0)
+		return vg_err_set(&w->err, VG_EIO, "%s: %s", p, strerror(errno));
+	w->runs++;
+	w->n = 0;
 	return 0;
 }
 
-static int add(build *b, uint64_t key, vg_notify_channel ch, uint16_t cats, uint16_t sources,
+static int add(worker *w, uint64_t key, vg_notify_channel ch, uint16_t cats, uint16_t sources,
                uint8_t flags, const char *addr, size_t addr_len)
 {
-	if (b->n == b->cap) {
-		int rc = spill(b);
+	if (w->n == w->cap) {
+		int rc = spill(w);
 		if (rc)
 			return rc;
 	}
-	nrec *r = &b->recs[b->n++];
+	nrec *r = &w->recs[w->n++];
 	memset(r, 0, sizeof(*r));
 	r->key = key;
 	r->chan = (uint8_t)ch;
@@ -199,15 +306,258 @@ static int add(build *b, uint64_t key, vg_notify_channel ch, uint16_t cats, uint
 	r->sources = sources;
 	r->flags = flags;
 	if (addr_len) {
-		r->addr_off = b->addr_len;
+		r->addr_off = (uint64_t)w->id << ADDR_SHIFT | w->addr_len;
 		r->addr_len = (uint8_t)addr_len;
-		if (fwrite(addr, 1, addr_len, b->addr) != addr_len)
-			return vg_err_set(b->err, VG_EIO, "%s/plan.addr: %s", b->o->dir,
-			                  strerror(errno));
-		b->addr_len += addr_len;
+		if (fwrite(addr, 1, addr_len, w->addr) != addr_len)
+			return vg_err_set(&w->err, VG_EIO, "%s: %s", w->addr_path, strerror(errno));
+		w->addr_len += addr_len;
 	}
-	b->total_recs++;
+	w->total_recs++;
 	return 0;
+}
+
+/* Keeps a canonical address in the group's arena. */
+static contact *keep(worker *w, size_t *nc, size_t *alen, uint64_t key, const vg_canon *c,
+                     vg_notify_channel ch, bool mobile)
+{
+	contact *ct = &w->ct[(*nc)++];
+	ct->key = key;
+	ct->addr = w->arena + *alen;
+	ct->len = c->len;
+	ct->chan = (uint8_t)ch;
+	ct->mobile = mobile;
+	memcpy(w->arena + *alen, c->s, c->len);
+	*alen += c->len;
+	return ct;
+}
+
+/*
+ * Rows [g, g + m) of a batch, in three passes: every identifier normalized
+ * and turned into its pseudonym; the group's lookups at once
+ * (vg_registry_lookup_many: their cache misses overlap); then each row's
+ * union of hits and its contact records. What each row gives is exactly
+ * what one row at a time gave (the order of records does not matter: they
+ * are sorted).
+ */
+static int group(worker *w, const batch *bt, size_t g, size_t m)
+{
+	const vg_registry *reg = w->b->o->reg;
+	const vg_regkey *key = w->b->o->key;
+	vg_ingest_item items[VG_INGEST_ROW_ITEMS_MAX];
+	vg_email em;
+	vg_phone ph;
+	size_t nl = 0, nc = 0, alen = 0;
+	for (size_t r = 0; r < m; r++) {
+		const brow *br = &bt->rows[g + r];
+		grow *gr = &w->gr[r];
+		size_t ne = 0, np = 0, ni = 0;
+		gr->lk_off = (uint32_t)nl;
+		gr->ct_off = (uint32_t)nc;
+		for (size_t k = 0; k < br->nitems; k++) {
+			const vg_ingest_item *it = &bt->items[br->item_off + k];
+			if (vg_ingest_blank(it->s, it->len))
+				continue;
+			if (it->field == VG_FIELD_EMAIL) {
+				if (ne < VG_COLMAP_PER_FIELD &&
+				    vg_email_normalize(it->s, it->len, &em) == 0 &&
+				    em.c.len <= NP_ADDR_MAX) {
+					uint64_t p =
+					    vg_regkey_prf(key, VG_IDTAB_EMAIL, em.c.s, em.c.len);
+					w->lk_tab[nl] = VG_IDTAB_EMAIL;
+					w->lk_key[nl++] = p;
+					keep(w, &nc, &alen, p, &em.c, VG_NOTIFY_EMAIL, false);
+					ne++;
+				}
+			} else if (it->field == VG_FIELD_PHONE) {
+				if (np < VG_COLMAP_PER_FIELD &&
+				    vg_phone_normalize(it->s, it->len, &ph) == 0) {
+					uint64_t p =
+					    vg_regkey_prf(key, VG_IDTAB_PHONE, ph.c.s, ph.c.len);
+					w->lk_tab[nl] = VG_IDTAB_PHONE;
+					w->lk_key[nl++] = p;
+					keep(w, &nc, &alen, p, &ph.c, VG_NOTIFY_SMS,
+					     ph.type == VG_PHONE_MOBILE ||
+					         ph.type == VG_PHONE_FIXED_OR_MOBILE);
+					np++;
+				}
+			} else if (ni < VG_INGEST_ROW_ITEMS_MAX) {
+				items[ni++] = *it;
+			}
+		}
+		if (ni) {
+			vg_ingest_rowres *res = w->res;
+			vg_ingest_row(key, items, ni, 0, 1, res);
+			for (size_t i = 0; i < res->nentries; i++) {
+				w->lk_tab[nl] = (uint8_t)res->e[i].table;
+				w->lk_key[nl++] = res->e[i].key;
+			}
+		}
+		gr->lk_n = (uint32_t)(nl - gr->lk_off);
+		gr->ct_n = (uint32_t)(nc - gr->ct_off);
+		gr->ne = (uint32_t)ne;
+	}
+	vg_registry_lookup_many(reg, w->b->guide, nl, w->lk_tab, w->lk_key, w->lk_hit);
+	int rc;
+	for (size_t r = 0; r < m; r++) {
+		const grow *gr = &w->gr[r];
+		uint16_t cats = 0, sources = 0;
+		for (size_t i = 0; i < gr->lk_n; i++) {
+			cats |= w->lk_hit[gr->lk_off + i].cats;
+			sources |= w->lk_hit[gr->lk_off + i].sources;
+		}
+		if (!sources) {
+			w->not_exposed++;
+			continue;
+		}
+		const contact *ct = &w->ct[gr->ct_off];
+		size_t mobiles = 0;
+		for (size_t i = 0; i < gr->ct_n; i++)
+			mobiles += ct[i].mobile;
+		if (gr->ne == 0 && mobiles == 0) {
+			w->no_contact++;
+			continue;
+		}
+		/* the emails, each address once */
+		for (size_t i = 0; i < gr->ct_n; i++) {
+			if (ct[i].chan != VG_NOTIFY_EMAIL)
+				continue;
+			bool dup = false;
+			for (size_t j = 0; j < i; j++)
+				dup |= ct[j].chan == VG_NOTIFY_EMAIL && ct[j].key == ct[i].key;
+			if (!dup && (rc = add(w, ct[i].key, VG_NOTIFY_EMAIL, cats, sources, 0,
+			                      ct[i].addr, ct[i].len)) != 0)
+				return rc;
+		}
+		/* the mobiles: an SMS contact, or covered by the row's email */
+		for (size_t i = 0; i < gr->ct_n; i++) {
+			if (ct[i].chan != VG_NOTIFY_SMS || !ct[i].mobile)
+				continue;
+			bool dup = false;
+			for (size_t j = 0; j < i; j++)
+				dup |= ct[j].chan == VG_NOTIFY_SMS && ct[j].key == ct[i].key;
+			if (dup)
+				continue;
+			if (gr->ne)
+				rc = add(w, ct[i].key, VG_NOTIFY_SMS, 0, 0, NR_COVERED, NULL, 0);
+			else
+				rc = add(w, ct[i].key, VG_NOTIFY_SMS, cats, sources, 0, ct[i].addr,
+				         ct[i].len);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static void worker_failed(build *b, int rc, const vg_err *err)
+{
+	pthread_mutex_lock(&b->mu);
+	if (!b->werr) {
+		b->werr = rc;
+		b->werr_msg = *err;
+	}
+	pthread_mutex_unlock(&b->mu);
+}
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	build *b = w->b;
+	for (;;) {
+		pthread_mutex_lock(&b->mu);
+		while (!b->work_head && !b->closing)
+			pthread_cond_wait(&b->cv_work, &b->mu);
+		batch *bt = b->work_head;
+		if (!bt) {
+			pthread_mutex_unlock(&b->mu);
+			break;
+		}
+		b->work_head = bt->next;
+		if (!b->work_head)
+			b->work_tail = NULL;
+		bool skip = b->abandon || b->werr;
+		pthread_mutex_unlock(&b->mu);
+
+		int rc = 0;
+		for (size_t g = 0; g < bt->nrows && !skip && !rc; g += GROUP_ROWS)
+			rc = group(w, bt, g,
+			           bt->nrows - g < GROUP_ROWS ? bt->nrows - g : GROUP_ROWS);
+		if (rc)
+			worker_failed(b, rc, &w->err);
+
+		pthread_mutex_lock(&b->mu);
+		bt->next = b->free_list;
+		b->free_list = bt;
+		b->nfree++;
+		pthread_cond_broadcast(&b->cv_free);
+		pthread_mutex_unlock(&b->mu);
+	}
+	pthread_mutex_lock(&b->mu);
+	bool skip = b->abandon || b->werr;
+	pthread_mutex_unlock(&b->mu);
+	if (skip)
+		return NULL;
+	/* what is left is sorted here, each worker its own, side by side */
+	w->sorted = rec_sort(w->recs, w->tmp, w->n);
+	if (fflush(w->addr) != 0) {
+		vg_err_set(&w->err, VG_EIO, "%s: %s", w->addr_path, strerror(errno));
+		worker_failed(b, VG_EIO, &w->err);
+	}
+	return NULL;
+}
+
+/* ---- reader side */
+
+static int worker_error(build *b)
+{
+	pthread_mutex_lock(&b->mu);
+	int rc = b->werr;
+	if (rc && b->err)
+		*b->err = b->werr_msg;
+	pthread_mutex_unlock(&b->mu);
+	return rc;
+}
+
+static batch *get_batch(build *b)
+{
+	pthread_mutex_lock(&b->mu);
+	while (!b->free_list)
+		pthread_cond_wait(&b->cv_free, &b->mu);
+	batch *bt = b->free_list;
+	b->free_list = bt->next;
+	b->nfree--;
+	pthread_mutex_unlock(&b->mu);
+	bt->next = NULL;
+	bt->nrows = bt->nitems = bt->len = 0;
+	return bt;
+}
+
+static void submit(build *b, batch *bt)
+{
+	pthread_mutex_lock(&b->mu);
+	if (bt->nrows == 0) {
+		bt->next = b->free_list;
+		b->free_list = bt;
+		b->nfree++;
+	} else {
+		bt->next = NULL;
+		if (b->work_tail)
+			b->work_tail->next = bt;
+		else
+			b->work_head = bt;
+		b->work_tail = bt;
+		pthread_cond_signal(&b->cv_work);
+	}
+	pthread_mutex_unlock(&b->mu);
+}
+
+/* Waits until the workers hold no batch (before a mapped file is closed). */
+static void drain(build *b)
+{
+	pthread_mutex_lock(&b->mu);
+	while (b->nfree < b->npool)
+		pthread_cond_wait(&b->cv_free, &b->mu);
+	pthread_mutex_unlock(&b->mu);
 }
 
 /* Which columns hold what, for one file. */
@@ -232,109 +582,25 @@ static void cols_build(cols *p, const vg_colmap *m)
 	}
 }
 
-/* One parsed row. */
-static int row(build *b, const cols *p, const vg_table_row *rw, vg_ingest_rowres *res)
-{
-	const vg_registry *reg = b->o->reg;
-	const vg_regkey *key = b->o->key;
-	vg_ingest_item items[VG_INGEST_ROW_ITEMS_MAX];
-	size_t ni = 0;
-	vg_email em[VG_COLMAP_PER_FIELD];
-	vg_phone ph[VG_COLMAP_PER_FIELD];
-	uint64_t ek[VG_COLMAP_PER_FIELD], pk[VG_COLMAP_PER_FIELD];
-	size_t ne = 0, np = 0;
-	uint16_t cats = 0, sources = 0;
-	vg_reghit hit;
-
-	for (size_t i = 0; i < p->n; i++) {
-		size_t col = p->c[i].col;
-		if (col >= rw->nfields)
-			continue;
-		const vg_table_field *fl = &rw->fields[col];
-		if (fl->len == 0 || vg_ingest_blank(fl->s, fl->len))
-			continue;
-		vg_field f = (vg_field)p->c[i].field;
-		if (f == VG_FIELD_EMAIL) {
-			if (ne < VG_COLMAP_PER_FIELD && vg_email_normalize(fl->s, fl->len, &em[ne]) == 0 &&
-			    em[ne].c.len <= NP_ADDR_MAX) {
-				ek[ne] = vg_regkey_prf(key, VG_IDTAB_EMAIL, em[ne].c.s, em[ne].c.len);
-				if (vg_registry_lookup(reg, VG_IDTAB_EMAIL, ek[ne], &hit))
-					cats |= hit.cats, sources |= hit.sources;
-				ne++;
-			}
-		} else if (f == VG_FIELD_PHONE) {
-			if (np < VG_COLMAP_PER_FIELD && vg_phone_normalize(fl->s, fl->len, &ph[np]) == 0) {
-				pk[np] = vg_regkey_prf(key, VG_IDTAB_PHONE, ph[np].c.s, ph[np].c.len);
-				if (vg_registry_lookup(reg, VG_IDTAB_PHONE, pk[np], &hit))
-					cats |= hit.cats, sources |= hit.sources;
-				np++;
-			}
-		} else if (ni < VG_INGEST_ROW_ITEMS_MAX) {
-			items[ni].s = fl->s;
-			items[ni].len = fl->len;
-			items[ni].field = f;
-			ni++;
-		}
-	}
-	if (ni) {
-		vg_ingest_row(key, items, ni, 0, 1, res);
-		for (size_t i = 0; i < res->nentries; i++)
-			if (vg_registry_lookup(reg, (vg_idtab)res->e[i].table, res->e[i].key, &hit))
-				cats |= hit.cats, sources |= hit.sources;
-	}
-	if (!sources) {
-		b->c.not_exposed++;
-		return 0;
-	}
-	int rc;
-	size_t mobiles = 0;
-	for (size_t i = 0; i < np; i++)
-		if (ph[i].type == VG_PHONE_MOBILE || ph[i].type == VG_PHONE_FIXED_OR_MOBILE)
-			mobiles++;
-	if (ne == 0 && mobiles == 0) {
-		b->c.no_contact++;
-		return 0;
-	}
-	for (size_t i = 0; i < ne; i++) {
-		bool dup = false;
-		for (size_t j = 0; j < i; j++)
-			dup |= ek[j] == ek[i];
-		if (!dup && (rc = add(b, ek[i], VG_NOTIFY_EMAIL, cats, sources, 0, em[i].c.s,
-		                      em[i].c.len)) != 0)
-			return rc;
-	}
-	for (size_t i = 0; i < np; i++) {
-		if (ph[i].type != VG_PHONE_MOBILE && ph[i].type != VG_PHONE_FIXED_OR_MOBILE)
-			continue;
-		bool dup = false;
-		for (size_t j = 0; j < i; j++)
-			dup |= pk[j] == pk[i];
-		if (dup)
-			continue;
-		if (ne)
-			rc = add(b, pk[i], VG_NOTIFY_SMS, 0, 0, NR_COVERED, NULL, 0);
-		else
-			rc = add(b, pk[i], VG_NOTIFY_SMS, cats, sources, 0, ph[i].c.s, ph[i].c.len);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-/* Reads one input file. */
-static int read_file(build *b, const char *path, vg_ingest_rowres *res)
+/* Reads one input file into batches for the workers. */
+static int read_file(build *b, const char *path)
 {
 	vg_table *t = NULL;
-	int rc = vg_table_open(&t, path, NULL, b->err);
+	vg_table_opts topts;
+	vg_table_opts_init(&topts);
+	topts.mmap = true; /* a plain regular file: rows are slices of the mapping */
+	int rc = vg_table_open(&t, path, &topts, b->err);
 	if (rc)
 		return rc;
 	const vg_table_info *info = vg_table_info_get(t);
 	bool jsonl = info->format == VG_TABLE_JSONL;
+	bool stable = info->stable;
 	vg_colmap *m = vg_xmalloc(sizeof(*m));
 	cols *p = vg_xmalloc(sizeof(*p));
 	bool mapped = false;
 	vg_table_row rw;
 	uint64_t since = 0;
+	batch *bt = get_batch(b);
 	b->c.files++;
 	for (;;) {
 		int nr = vg_table_next(t, &rw, b->err);
@@ -345,12 +611,14 @@ static int read_file(build *b, const char *path, vg_ingest_rowres *res)
 		if (nr == 0)
 			break;
 		b->c.rows++;
-		if (++since == 16384) {
+		if (++since == CHECK_EVERY) {
 			since = 0;
 			if (b->o->stop && *b->o->stop) {
 				rc = vg_err_set(b->err, VG_EIO, "interrupted");
 				break;
 			}
+			if ((rc = worker_error(b)) != 0)
+				break;
 			progress(b, 0, b->c.rows, 0);
 		}
 		if (rw.error) {
@@ -369,13 +637,16 @@ static int read_file(build *b, const char *path, vg_ingest_rowres *res)
 			if (rc)
 				break;
 			cols_build(p, m);
-			if (!mapped && !m->count[VG_FIELD_EMAIL] && !m->count[VG_FIELD_PHONE] && !jsonl) {
+			if (!mapped && !m->count[VG_FIELD_EMAIL] && !m->count[VG_FIELD_PHONE] &&
+			    !jsonl) {
 				rc = vg_err_set(
 				    b->err, VG_EINVAL,
 				    T(b->o->lang,
-				      "%s : aucune colonne d'adresse électronique ni de téléphone ; "
+				      "%s : aucune colonne d'adresse électronique ni de téléphone "
+				      "; "
 				      "indiquez-les avec --map COLONNE=email ou COLONNE=phone",
-				      "%s: no email or phone column; name them with --map COLUMN=email "
+				      "%s: no email or phone column; name them with --map "
+				      "COLUMN=email "
 				      "or COLUMN=phone"),
 				    path);
 				break;
@@ -388,16 +659,123 @@ static int read_file(build *b, const char *path, vg_ingest_rowres *res)
 			b->c.rows_bad++;
 			continue;
 		}
-		if ((rc = row(b, p, &rw, res)) != 0)
+		/* the row's non-empty identifier fields, and the bytes to copy */
+		size_t ni = 0, need = 0;
+		for (size_t i = 0; i < p->n; i++) {
+			size_t col = p->c[i].col;
+			if (col >= rw.nfields || rw.fields[col].len == 0)
+				continue;
+			const vg_table_field *fl = &rw.fields[col];
+			ni++;
+			if (!stable || !(fl->s >= rw.raw && fl->s + fl->len <= rw.raw + rw.raw_len))
+				need += fl->len;
+		}
+		if (need > BATCH_BYTES) {
+			rc = vg_err_set(b->err, VG_EINTERNAL, "%s: row %llu too large for a batch",
+			                path, (unsigned long long)rw.lineno);
 			break;
+		}
+		if (bt->nrows == BATCH_ROWS || bt->nitems + ni > BATCH_ITEMS ||
+		    bt->len + need > BATCH_BYTES) {
+			submit(b, bt);
+			bt = get_batch(b);
+		}
+		brow *br = &bt->rows[bt->nrows++];
+		br->item_off = (uint32_t)bt->nitems;
+		br->nitems = (uint32_t)ni;
+		for (size_t i = 0; i < p->n; i++) {
+			size_t col = p->c[i].col;
+			if (col >= rw.nfields || rw.fields[col].len == 0)
+				continue;
+			const vg_table_field *fl = &rw.fields[col];
+			vg_ingest_item *it = &bt->items[bt->nitems++];
+			it->field = (vg_field)p->c[i].field;
+			it->len = fl->len;
+			if (stable && fl->s >= rw.raw && fl->s + fl->len <= rw.raw + rw.raw_len) {
+				it->s = fl->s;
+			} else {
+				memcpy(bt->buf + bt->len, fl->s, fl->len);
+				it->s = bt->buf + bt->len;
+				bt->len += fl->len;
+			}
+		}
 	}
+	submit(b, bt);
+	drain(b); /* the batches may point into the mapping */
 	free(p);
 	free(m);
 	vg_table_close(t);
 	return rc;
 }
 
-/* A sorted stream of records: the buffer, or a run file. */
+static void start_workers(build *b, size_t cap)
+{
+	pthread_mutex_init(&b->mu, NULL);
+	pthread_cond_init(&b->cv_work, NULL);
+	pthread_cond_init(&b->cv_free, NULL);
+	b->npool = 2 * (size_t)b->nw + 2;
+	b->pool = vg_xcalloc(b->npool, sizeof(*b->pool));
+	for (size_t i = 0; i < b->npool; i++) {
+		batch *bt = &b->pool[i];
+		bt->rows = vg_xmalloc(BATCH_ROWS * sizeof(*bt->rows));
+		bt->items = vg_xmalloc(BATCH_ITEMS * sizeof(*bt->items));
+		bt->buf = vg_xmalloc(BATCH_BYTES); /* touched only for copied fields */
+		bt->next = b->free_list;
+		b->free_list = bt;
+	}
+	b->nfree = b->npool;
+	for (unsigned i = 0; i < b->nw; i++) {
+		worker *w = &b->w[i];
+		w->b = b;
+		w->id = i;
+		w->cap = cap;
+		w->recs = vg_xmalloc(cap * sizeof(nrec));
+		w->tmp = vg_xmalloc(cap * sizeof(nrec));
+		w->res = vg_xmalloc(sizeof(*w->res));
+		w->lk_tab = vg_xmalloc(GROUP_ROWS * ROW_LOOKUPS);
+		w->lk_key = vg_xmalloc(GROUP_ROWS * ROW_LOOKUPS * sizeof(uint64_t));
+		w->lk_hit = vg_xmalloc(GROUP_ROWS * ROW_LOOKUPS * sizeof(vg_reghit));
+		w->ct = vg_xmalloc(GROUP_ROWS * ROW_CONTACTS * sizeof(contact));
+		w->arena = vg_xmalloc((size_t)GROUP_ROWS * ROW_CONTACTS * VG_CANON_MAX);
+		w->gr = vg_xmalloc(GROUP_ROWS * sizeof(grow));
+		if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
+			fprintf(stderr, "vigie: cannot start a worker thread\n");
+			abort();
+		}
+		w->started = true;
+	}
+}
+
+/* Ends the workers (abandon: without sorting what they hold). */
+static void stop_workers(build *b, bool abandon)
+{
+	if (!b->pool)
+		return;
+	pthread_mutex_lock(&b->mu);
+	b->closing = true;
+	b->abandon = b->abandon || abandon;
+	pthread_cond_broadcast(&b->cv_work);
+	pthread_mutex_unlock(&b->mu);
+	for (unsigned i = 0; i < b->nw; i++)
+		if (b->w[i].started) {
+			pthread_join(b->w[i].th, NULL);
+			b->w[i].started = false;
+		}
+	for (size_t i = 0; i < b->npool; i++) {
+		free(b->pool[i].rows);
+		free(b->pool[i].items);
+		free(b->pool[i].buf);
+	}
+	free(b->pool);
+	b->pool = NULL;
+	pthread_mutex_destroy(&b->mu);
+	pthread_cond_destroy(&b->cv_work);
+	pthread_cond_destroy(&b->cv_free);
+}
+
+/* ---- merge */
+
+/* A sorted stream of records: a worker's buffer, or a run file. */
 typedef struct stream {
 	FILE *f;
 	nrec *buf;
@@ -419,16 +797,31 @@ static bool stream_peek(stream *s, nrec **out)
 	return true;
 }
 
-/* The plan writer. */
+/* The plan writer: records into a buffer, written and hashed a chunk at a time. */
+#define PW_BUF ((size_t)1 << 20)
+
 typedef struct pwriter {
 	FILE *f;
 	XXH3_state_t *xs;
 	uint64_t count, bytes;
-	const uint8_t *addr;
-	uint64_t addr_len;
+	const uint8_t *addr[VG_NOTIFY_MAX_THREADS];
+	uint64_t addr_len[VG_NOTIFY_MAX_THREADS];
 	uint16_t special;
 	vg_notify_counts *c;
+	uint8_t *buf;
+	size_t len;
 } pwriter;
+
+static int pw_flush(pwriter *w, vg_err *err)
+{
+	if (!w->len)
+		return 0;
+	if (fwrite(w->buf, 1, w->len, w->f) != w->len)
+		return vg_err_set(err, VG_EIO, "plan: %s", strerror(errno));
+	XXH3_64bits_update(w->xs, w->buf, w->len);
+	w->len = 0;
+	return 0;
+}
 
 static int emit(pwriter *w, const nrec *g, bool covered, uint64_t addr_off, uint8_t addr_len,
                 vg_err *err)
@@ -439,75 +832,157 @@ static int emit(pwriter *w, const nrec *g, bool covered, uint64_t addr_off, uint
 		w->c->sms_covered++;
 		return 0;
 	}
-	if (addr_off + addr_len > w->addr_len)
+	unsigned wi = (unsigned)(addr_off >> ADDR_SHIFT);
+	uint64_t off = addr_off & (((uint64_t)1 << ADDR_SHIFT) - 1);
+	if (wi >= VG_NOTIFY_MAX_THREADS || off + addr_len > w->addr_len[wi])
 		return vg_err_set(err, VG_EINTERNAL, "address offset out of range");
-	uint8_t hdr[NP_REC_FIXED] = {g->chan, addr_len, (uint8_t)(g->cats & 255),
-	                             (uint8_t)(g->cats >> 8), (uint8_t)(g->sources & 255),
-	                             (uint8_t)(g->sources >> 8)};
-	if (fwrite(hdr, 1, sizeof(hdr), w->f) != sizeof(hdr) ||
-	    fwrite(w->addr + addr_off, 1, addr_len, w->f) != addr_len)
-		return vg_err_set(err, VG_EIO, "plan: %s", strerror(errno));
-	XXH3_64bits_update(w->xs, hdr, sizeof(hdr));
-	XXH3_64bits_update(w->xs, w->addr + addr_off, addr_len);
+	int rc;
+	if (w->len + NP_REC_FIXED + addr_len > PW_BUF && (rc = pw_flush(w, err)) != 0)
+		return rc;
+	uint8_t *o = w->buf + w->len;
+	o[0] = g->chan;
+	o[1] = addr_len;
+	o[2] = (uint8_t)(g->cats & 255);
+	o[3] = (uint8_t)(g->cats >> 8);
+	o[4] = (uint8_t)(g->sources & 255);
+	o[5] = (uint8_t)(g->sources >> 8);
+	memcpy(o + NP_REC_FIXED, w->addr[wi] + off, addr_len);
+	w->len += NP_REC_FIXED + addr_len;
 	w->count++;
-	w->bytes += sizeof(hdr) + addr_len;
+	w->bytes += NP_REC_FIXED + addr_len;
 	vg_notify_counts *c = w->c;
 	c->messages++;
 	c->channel[g->chan]++;
-	for (unsigned k = 0; k < VG_CAT__COUNT; k++)
-		if (g->cats & VG_CAT_BIT(k))
-			c->category[g->chan][k]++;
-	for (unsigned k = 0; k < VG_SOURCE_MAX; k++)
-		if (g->sources & (1u << k))
-			c->source[g->chan][k]++;
+	for (unsigned bits = g->cats & VG_CAT_ALL; bits; bits &= bits - 1)
+		c->category[g->chan][__builtin_ctz(bits)]++;
+	for (unsigned bits = g->sources; bits; bits &= bits - 1)
+		c->source[g->chan][__builtin_ctz(bits)]++;
 	if (g->sources & w->special)
 		c->special[g->chan]++;
 	return 0;
 }
 
+/* A min-heap of stream indexes by their next record (every stream in the
+ * heap has one: stream_peek() said so). */
+static bool st_less(const stream *st, unsigned a, unsigned b)
+{
+	int c = rec_cmp(&st[a].buf[st[a].i], &st[b].buf[st[b].i]);
+	return c < 0 || (c == 0 && a < b);
+}
+
+static void heap_down(const stream *st, unsigned *h, unsigned n, unsigned i)
+{
+	for (;;) {
+		unsigned l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && st_less(st, h[l], h[m]))
+			m = l;
+		if (r < n && st_less(st, h[r], h[m]))
+			m = r;
+		if (m == i)
+			return;
+		unsigned t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
 /* Merges the streams, groups by (key, chan), writes the plan records. */
+typedef struct grouper {
+	nrec g;
+	bool have, covered;
+	uint64_t aoff;
+	uint8_t alen;
+} grouper;
+
+static int group_add(grouper *gp, const nrec *r, pwriter *w, vg_err *err)
+{
+	if (gp->have && rec_cmp(r, &gp->g) == 0) {
+		gp->g.cats |= r->cats;
+		gp->g.sources |= r->sources;
+		gp->covered |= (r->flags & NR_COVERED) != 0;
+		if (!gp->alen && r->addr_len)
+			gp->aoff = r->addr_off, gp->alen = r->addr_len;
+		return 0;
+	}
+	int rc = 0;
+	if (gp->have && (rc = emit(w, &gp->g, gp->covered, gp->aoff, gp->alen, err)) != 0)
+		return rc;
+	gp->g = *r;
+	gp->have = true;
+	gp->covered = (r->flags & NR_COVERED) != 0;
+	gp->aoff = r->addr_off;
+	gp->alen = r->addr_len;
+	return 0;
+}
+
+/* Records go through a short queue between the heap and the grouping, so
+ * that the address each one points to (in a worker's address file, in no
+ * useful order) is prefetched some records before emit() copies it. */
+#define MERGE_AHEAD 32
+
+/* GCC 12 drops a __builtin_prefetch() that sits under a condition reading
+ * memory (as here: the bounds); the instruction itself, where there is one. */
+#if defined(__x86_64__) || defined(__i386__)
+#define PREFETCH(p) __asm__ volatile("prefetcht0 %0" : : "m"(*(const uint8_t *)(p)))
+#else
+#define PREFETCH(p) __builtin_prefetch(p)
+#endif
+
+static void addr_prefetch(const pwriter *w, const nrec *r)
+{
+	unsigned wi = (unsigned)(r->addr_off >> ADDR_SHIFT);
+	uint64_t off = r->addr_off & (((uint64_t)1 << ADDR_SHIFT) - 1);
+	if (!r->addr_len || wi >= VG_NOTIFY_MAX_THREADS || off + r->addr_len > w->addr_len[wi])
+		return; /* no address; or a bad one, which emit() reports */
+	PREFETCH(w->addr[wi] + off);
+	PREFETCH(w->addr[wi] + off + r->addr_len - 1);
+}
+
 static int merge(build *b, stream *st, unsigned ns, pwriter *w)
 {
-	nrec g;
-	bool have = false, covered = false;
-	uint64_t aoff = 0;
-	uint8_t alen = 0;
+	unsigned *h = vg_xmalloc((ns ? ns : 1) * sizeof(unsigned));
+	unsigned nh = 0;
+	nrec *r0;
+	for (unsigned i = 0; i < ns; i++)
+		if (stream_peek(&st[i], &r0))
+			h[nh++] = i;
+	for (unsigned i = nh / 2; i-- > 0;)
+		heap_down(st, h, nh, i);
+	grouper gp;
+	memset(&gp, 0, sizeof(gp));
+	nrec ring[MERGE_AHEAD];
+	size_t head = 0, queued = 0;
 	uint64_t done = 0;
 	int rc = 0;
-	for (;;) {
-		nrec *best = NULL;
-		unsigned bi = 0;
-		for (unsigned i = 0; i < ns; i++) {
-			nrec *r;
-			if (stream_peek(&st[i], &r) && (!best || rec_cmp(r, best) < 0)) {
-				best = r;
-				bi = i;
-			}
+	while (nh && !rc) {
+		stream *s = &st[h[0]];
+		nrec r = s->buf[s->i];
+		s->i++;
+		if (stream_peek(s, &r0))
+			heap_down(st, h, nh, 0);
+		else {
+			h[0] = h[--nh];
+			heap_down(st, h, nh, 0);
 		}
-		if (!best)
-			break;
-		nrec r = *best;
-		st[bi].i++;
-		if (have && rec_cmp(&r, &g) == 0) {
-			g.cats |= r.cats;
-			g.sources |= r.sources;
-			covered |= (r.flags & NR_COVERED) != 0;
-			if (!alen && r.addr_len)
-				aoff = r.addr_off, alen = r.addr_len;
+		addr_prefetch(w, &r);
+		if (queued == MERGE_AHEAD) {
+			rc = group_add(&gp, &ring[head], w, b->err);
+			ring[head] = r;
+			head = (head + 1) % MERGE_AHEAD;
 		} else {
-			if (have && (rc = emit(w, &g, covered, aoff, alen, b->err)) != 0)
-				return rc;
-			g = r;
-			have = true;
-			covered = (r.flags & NR_COVERED) != 0;
-			aoff = r.addr_off;
-			alen = r.addr_len;
+			ring[(head + queued++) % MERGE_AHEAD] = r;
 		}
 		if ((++done & 0xFFFFF) == 0)
 			progress(b, 1, done, b->total_recs);
 	}
-	if (have)
-		rc = emit(w, &g, covered, aoff, alen, b->err);
+	for (; queued && !rc; queued--, head = (head + 1) % MERGE_AHEAD)
+		rc = group_add(&gp, &ring[head], w, b->err);
+	if (!rc && gp.have)
+		rc = emit(w, &gp.g, gp.covered, gp.aoff, gp.alen, b->err);
+	if (!rc)
+		rc = pw_flush(w, b->err);
+	free(h);
 	return rc;
 }
 
@@ -522,7 +997,7 @@ static int fsync_dir(const char *dir)
 }
 
 int np_build(const np_build_opts *o, const char *const *files, size_t nfiles, np_header *hdr,
-             vg_err *err)
+             np_times *times, vg_err *err)
 {
 	build b;
 	memset(&b, 0, sizeof(b));
@@ -535,76 +1010,94 @@ int np_build(const np_build_opts *o, const char *const *files, size_t nfiles, np
 			return rc;
 		b.have_spec = true;
 	}
+	b.nw = o->threads ? o->threads : VG_NOTIFY_DEFAULT_THREADS;
+	if (b.nw > VG_NOTIFY_MAX_THREADS)
+		b.nw = VG_NOTIFY_MAX_THREADS;
 	size_t mem = o->memory ? o->memory : VG_NOTIFY_DEFAULT_MEMORY;
-	b.cap = mem / (2 * sizeof(nrec));
-	if (b.cap < 1024)
-		b.cap = 1024;
-	b.recs = vg_xmalloc(b.cap * sizeof(nrec));
-	b.tmp = vg_xmalloc(b.cap * sizeof(nrec));
-	vg_ingest_rowres *res = vg_xmalloc(sizeof(*res));
+	size_t cap = mem / (2 * sizeof(nrec)) / b.nw;
+	if (cap < 256)
+		cap = 256;
+	b.w = vg_xcalloc(b.nw, sizeof(worker));
 	stream *st = NULL;
+	unsigned ns = 0;
 	pwriter w;
 	memset(&w, 0, sizeof(w));
-	void *amap = MAP_FAILED;
-	size_t amap_len = 0;
-	char addr_path[4200], tmp_path[4200], plan_path[4200];
-	snprintf(addr_path, sizeof(addr_path), "%s/plan.addr", o->dir);
+	void *amap[VG_NOTIFY_MAX_THREADS];
+	for (unsigned i = 0; i < VG_NOTIFY_MAX_THREADS; i++)
+		amap[i] = MAP_FAILED;
+	char tmp_path[4200], plan_path[4200];
 	snprintf(tmp_path, sizeof(tmp_path), "%s/plan.tmp", o->dir);
 	snprintf(plan_path, sizeof(plan_path), "%s/plan", o->dir);
-	b.addr = fopen(addr_path, "w+b");
-	if (!b.addr) {
-		rc = vg_err_set(err, VG_EIO, "%s: %s", addr_path, strerror(errno));
-		goto out;
-	}
-	setvbuf(b.addr, NULL, _IOFBF, 1 << 20);
-	for (size_t i = 0; i < nfiles && !rc; i++)
-		rc = read_file(&b, files[i], res);
-	if (rc)
-		goto out;
-	b.c.contacts = b.total_recs;
-	if (fflush(b.addr) != 0) {
-		rc = vg_err_set(err, VG_EIO, "%s: %s", addr_path, strerror(errno));
-		goto out;
-	}
-	progress(&b, 1, 0, b.total_recs);
-
-	/* the streams: the sorted buffer, and the runs when some spilled */
-	unsigned ns;
-	if (b.runs) {
-		if (b.n && (rc = spill(&b)) != 0)
+	for (unsigned i = 0; i < b.nw; i++) {
+		worker *wk = &b.w[i];
+		snprintf(wk->addr_path, sizeof(wk->addr_path), "%s/plan.addr-%u", o->dir, i);
+		wk->addr = fopen(wk->addr_path, "w+b");
+		if (!wk->addr) {
+			rc = vg_err_set(err, VG_EIO, "%s: %s", wk->addr_path, strerror(errno));
 			goto out;
-		ns = b.runs;
-		st = vg_xcalloc(ns, sizeof(*st));
-		for (unsigned i = 0; i < ns; i++) {
-			st[i].f = fopen(runpath(&b, i), "rb");
-			if (!st[i].f) {
+		}
+		setvbuf(wk->addr, NULL, _IOFBF, 1 << 20);
+	}
+	b.guide = vg_registry_guide_new(o->reg);
+	start_workers(&b, cap);
+	for (size_t i = 0; i < nfiles && !rc; i++)
+		rc = read_file(&b, files[i]);
+	stop_workers(&b, rc != 0);
+	if (rc || (rc = worker_error(&b)) != 0)
+		goto out;
+	for (unsigned i = 0; i < b.nw; i++) {
+		b.total_recs += b.w[i].total_recs;
+		b.c.not_exposed += b.w[i].not_exposed;
+		b.c.no_contact += b.w[i].no_contact;
+	}
+	b.c.contacts = b.total_recs;
+	progress(&b, 1, 0, b.total_recs);
+	double t_merge = now_s();
+	if (times)
+		times->read = t_merge - b.t0;
+
+	/* the streams: each worker's runs, and what its buffer holds */
+	for (unsigned i = 0; i < b.nw; i++)
+		ns += b.w[i].runs + 1;
+	st = vg_xcalloc(ns, sizeof(*st));
+	ns = 0;
+	for (unsigned i = 0; i < b.nw; i++) {
+		worker *wk = &b.w[i];
+		for (unsigned k = 0; k < wk->runs; k++) {
+			stream *s = &st[ns++];
+			runpath(&b, i, k, b.path, sizeof(b.path));
+			s->buf = vg_xmalloc(sizeof(nrec) << 15);
+			s->f = fopen(b.path, "rb");
+			if (!s->f) {
 				rc = vg_err_set(err, VG_EIO, "%s: %s", b.path, strerror(errno));
 				goto out;
 			}
-			st[i].buf = vg_xmalloc(sizeof(nrec) << 15);
 		}
-	} else {
-		ns = 1;
-		st = vg_xcalloc(1, sizeof(*st));
-		st[0].buf = rec_sort(b.recs, b.tmp, b.n);
-		st[0].n = b.n;
-		st[0].mem = true;
+		stream *s = &st[ns++];
+		s->buf = wk->sorted;
+		s->n = wk->n;
+		s->mem = true;
 	}
 
-	amap_len = (size_t)b.addr_len;
-	if (amap_len) {
-		amap = mmap(NULL, amap_len, PROT_READ, MAP_SHARED, fileno(b.addr), 0);
-		if (amap == MAP_FAILED) {
-			rc = vg_err_set(err, VG_EIO, "%s: mmap: %s", addr_path, strerror(errno));
+	for (unsigned i = 0; i < b.nw; i++) {
+		worker *wk = &b.w[i];
+		w.addr_len[i] = wk->addr_len;
+		if (!wk->addr_len)
+			continue;
+		amap[i] = mmap(NULL, (size_t)wk->addr_len, PROT_READ, MAP_SHARED | MAP_POPULATE,
+		               fileno(wk->addr), 0);
+		if (amap[i] == MAP_FAILED) {
+			rc =
+			    vg_err_set(err, VG_EIO, "%s: mmap: %s", wk->addr_path, strerror(errno));
 			goto out;
 		}
+		w.addr[i] = amap[i];
 	}
 	w.f = fopen(tmp_path, "wb");
 	if (!w.f) {
 		rc = vg_err_set(err, VG_EIO, "%s: %s", tmp_path, strerror(errno));
 		goto out;
 	}
-	setvbuf(w.f, NULL, _IOFBF, 1 << 20);
 	static const uint8_t zero[NP_HEADER_BYTES];
 	if (fwrite(zero, 1, sizeof(zero), w.f) != sizeof(zero)) {
 		rc = vg_err_set(err, VG_EIO, "%s: %s", tmp_path, strerror(errno));
@@ -612,8 +1105,7 @@ int np_build(const np_build_opts *o, const char *const *files, size_t nfiles, np
 	}
 	w.xs = XXH3_createState();
 	XXH3_64bits_reset(w.xs);
-	w.addr = amap_len ? amap : NULL;
-	w.addr_len = b.addr_len;
+	w.buf = vg_xmalloc(PW_BUF);
 	w.c = &b.c;
 	w.special = (uint16_t)vg_registry_special_sources(o->reg) | o->special_extra;
 	if ((rc = merge(&b, st, ns, &w)) != 0)
@@ -631,7 +1123,8 @@ int np_build(const np_build_opts *o, const char *const *files, size_t nfiles, np
 	hdr->inputs_hash = o->inputs_hash;
 	hdr->lang = (uint32_t)o->lang;
 	hdr->counts = b.c;
-	if (fflush(w.f) != 0 || pwrite(fileno(w.f), hdr, sizeof(*hdr), 0) != (ssize_t)sizeof(*hdr) ||
+	if (fflush(w.f) != 0 ||
+	    pwrite(fileno(w.f), hdr, sizeof(*hdr), 0) != (ssize_t)sizeof(*hdr) ||
 	    fdatasync(fileno(w.f)) != 0) {
 		rc = vg_err_set(err, VG_EIO, "%s: %s", tmp_path, strerror(errno));
 		goto out;
@@ -646,17 +1139,22 @@ int np_build(const np_build_opts *o, const char *const *files, size_t nfiles, np
 		rc = vg_err_set(err, VG_EIO, "%s: %s", plan_path, strerror(errno));
 		goto out;
 	}
+	if (times)
+		times->merge = now_s() - t_merge;
 out:
+	stop_workers(&b, true);
 	if (w.f) {
 		fclose(w.f);
 		unlink(tmp_path);
 	}
 	if (w.xs)
 		XXH3_freeState(w.xs);
-	if (amap != MAP_FAILED)
-		munmap(amap, amap_len);
+	free(w.buf);
+	for (unsigned i = 0; i < b.nw; i++)
+		if (amap[i] != MAP_FAILED)
+			munmap(amap[i], (size_t)b.w[i].addr_len);
 	if (st) {
-		for (unsigned i = 0; i < (b.runs ? b.runs : 1); i++) {
+		for (unsigned i = 0; i < ns; i++) {
 			if (st[i].f)
 				fclose(st[i].f);
 			if (!st[i].mem)
@@ -664,14 +1162,28 @@ out:
 		}
 		free(st);
 	}
-	for (unsigned i = 0; i < b.runs; i++)
-		unlink(runpath(&b, i));
-	if (b.addr)
-		fclose(b.addr);
-	unlink(addr_path);
-	free(res);
-	free(b.recs);
-	free(b.tmp);
+	for (unsigned i = 0; i < b.nw; i++) {
+		worker *wk = &b.w[i];
+		for (unsigned k = 0; k < wk->runs; k++) {
+			runpath(&b, i, k, b.path, sizeof(b.path));
+			unlink(b.path);
+		}
+		if (wk->addr) {
+			fclose(wk->addr);
+			unlink(wk->addr_path);
+		}
+		free(wk->recs);
+		free(wk->tmp);
+		free(wk->res);
+		free(wk->lk_tab);
+		free(wk->lk_key);
+		free(wk->lk_hit);
+		free(wk->ct);
+		free(wk->arena);
+		free(wk->gr);
+	}
+	free(b.w);
+	vg_registry_guide_free(b.guide);
 	if (b.have_spec)
 		vg_colmap_spec_release(&b.spec);
 	return rc;
@@ -704,8 +1216,8 @@ int np_open(const char *path, np_plan *p, vg_err *err)
 	    h->header_bytes != NP_HEADER_BYTES)
 		rc = vg_err_set(err, VG_ECORRUPT, "%s: not a vigie notify plan", path);
 	else if (h->data_bytes != p->map_len - NP_HEADER_BYTES)
-		rc = vg_err_set(err, VG_ECORRUPT, "%s: %llu bytes of records, header says %llu", path,
-		                (unsigned long long)(p->map_len - NP_HEADER_BYTES),
+		rc = vg_err_set(err, VG_ECORRUPT, "%s: %llu bytes of records, header says %llu",
+		                path, (unsigned long long)(p->map_len - NP_HEADER_BYTES),
 		                (unsigned long long)h->data_bytes);
 	else if (XXH3_64bits(p->map + NP_HEADER_BYTES, h->data_bytes) != h->checksum)
 		rc = vg_err_set(err, VG_ECORRUPT, "%s: checksum mismatch", path);

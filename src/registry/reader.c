@@ -538,6 +538,202 @@ int vg_registry_lookup(const vg_registry *r, vg_idtab t, uint64_t p, vg_reghit *
 	return 1;
 }
 
+/*
+ * The same search as search(), one probe at a time, so that a group of
+ * searches can run side by side: each round issues every search's next
+ * probe as a prefetch and reads it in the next round, so the cache misses
+ * of the group overlap instead of following one another. The probes and
+ * the answers are exactly search()'s.
+ */
+typedef struct probe {
+	const uint64_t *k;
+	uint64_t x, lo, hi, pos;
+	int64_t res;
+	int step;
+	bool pending; /* k[pos] was prefetched, not read yet */
+	bool done;
+} probe;
+
+/* Runs q until it needs a new probe (prefetched) or has its answer. */
+static void probe_advance(probe *q)
+{
+	const uint64_t *k = q->k;
+	if (q->pending) {
+		q->pending = false;
+		uint64_t kp = k[q->pos];
+		if (kp == q->x) {
+			q->res = (int64_t)q->pos;
+			q->done = true;
+			return;
+		}
+		if (kp < q->x)
+			q->lo = q->pos;
+		else
+			q->hi = q->pos;
+		q->step++;
+	}
+	uint64_t lo = q->lo, hi = q->hi, x = q->x;
+	uint64_t klo = k[lo], khi = k[hi];
+	q->done = true;
+	q->res = -1;
+	if (x < klo || x > khi)
+		return;
+	if (x == klo) {
+		q->res = (int64_t)lo;
+		return;
+	}
+	if (x == khi) {
+		q->res = (int64_t)hi;
+		return;
+	}
+	uint64_t span = hi - lo;
+	if (span <= 1)
+		return;
+	if (span <= 16) {
+		for (uint64_t i = lo + 1; i < hi; i++) {
+			if (k[i] == x) {
+				q->res = (int64_t)i;
+				return;
+			}
+			if (k[i] > x)
+				return;
+		}
+		return;
+	}
+	if (q->step < INTERP_STEPS)
+		q->pos =
+		    lo + 1 + (uint64_t)(((unsigned __int128)(x - klo) * (span - 1)) / (khi - klo));
+	else
+		q->pos = lo + span / 2;
+	q->done = false;
+	q->pending = true;
+	__builtin_prefetch(&k[q->pos]);
+}
+
+#define LOOKUP_GROUP 32
+/* A guide has one entry per 32 to 64 keys of a table, at most 2^26. */
+#define GUIDE_KEYS 32
+#define GUIDE_MAX_BITS 26
+
+struct vg_regguide {
+	const vg_registry *r;
+	unsigned shift[VG_IDTAB__COUNT]; /* 64 - bits */
+	uint32_t *pos[VG_IDTAB__COUNT];  /* NULL: no guide for that table */
+};
+
+vg_regguide *vg_registry_guide_new(const vg_registry *r)
+{
+	vg_regguide *g = vg_xcalloc(1, sizeof(*g));
+	g->r = r;
+	for (unsigned t = 0; t < VG_IDTAB__COUNT; t++) {
+		uint64_t n = r->n[t];
+		unsigned bits = 0;
+		while (bits < GUIDE_MAX_BITS && ((uint64_t)GUIDE_KEYS << (bits + 1)) <= n)
+			bits++;
+		if (bits == 0 || n > UINT32_MAX)
+			continue;
+		size_t nb = (size_t)1 << bits;
+		uint32_t *pos = vg_xmalloc((nb + 1) * sizeof(uint32_t));
+		const uint64_t *k = r->keys[t];
+		unsigned sh = 64 - bits;
+		uint64_t i = 0;
+		for (size_t b = 0; b < nb; b++) {
+			while (i < n && (k[i] >> sh) < b)
+				i++;
+			pos[b] = (uint32_t)i;
+		}
+		pos[nb] = (uint32_t)n;
+		g->shift[t] = sh;
+		g->pos[t] = pos;
+	}
+	return g;
+}
+
+void vg_registry_guide_free(vg_regguide *g)
+{
+	if (!g)
+		return;
+	for (unsigned t = 0; t < VG_IDTAB__COUNT; t++)
+		free(g->pos[t]);
+	free(g);
+}
+
+size_t vg_registry_lookup_many(const vg_registry *r, const vg_regguide *g, size_t n,
+                               const uint8_t *t, const uint64_t *p, vg_reghit *hit)
+{
+	probe q[LOOKUP_GROUP];
+	uint32_t gb[LOOKUP_GROUP];
+	size_t found = 0;
+	if (g && g->r != r)
+		g = NULL;
+	for (size_t base = 0; base < n; base += LOOKUP_GROUP) {
+		size_t m = n - base < LOOKUP_GROUP ? n - base : LOOKUP_GROUP;
+		size_t active = 0;
+		for (size_t i = 0; i < m; i++) {
+			unsigned tb = t[base + i];
+			probe *e = &q[i];
+			e->pending = false;
+			e->step = 0;
+			e->res = -1;
+			e->done = true;
+			if (tb >= VG_IDTAB__COUNT || r->n[tb] == 0)
+				continue;
+			e->k = r->keys[tb];
+			e->x = p[base + i];
+			e->lo = 0;
+			e->hi = r->n[tb] - 1;
+			e->done = false;
+			if (g && g->pos[tb]) {
+				gb[i] = (uint32_t)(e->x >> g->shift[tb]);
+				__builtin_prefetch(&g->pos[tb][gb[i]]);
+			}
+		}
+		/* the guide narrows each range to the keys that share the top bits */
+		for (size_t i = 0; g && i < m; i++) {
+			probe *e = &q[i];
+			unsigned tb = t[base + i];
+			if (e->done || !g->pos[tb])
+				continue;
+			uint32_t lo = g->pos[tb][gb[i]], end = g->pos[tb][gb[i] + 1];
+			if (lo >= end || end > r->n[tb]) {
+				e->done = true; /* no key with those bits (or a damaged table) */
+				continue;
+			}
+			e->lo = lo;
+			e->hi = end - 1;
+			__builtin_prefetch(&e->k[e->lo]);
+			__builtin_prefetch(&e->k[e->hi]);
+		}
+		for (size_t i = 0; i < m; i++)
+			active += !q[i].done;
+		while (active) {
+			active = 0;
+			for (size_t i = 0; i < m; i++) {
+				if (q[i].done)
+					continue;
+				probe_advance(&q[i]);
+				if (!q[i].done)
+					active++;
+			}
+		}
+		for (size_t i = 0; i < m; i++)
+			if (q[i].res >= 0)
+				__builtin_prefetch(&r->pay[t[base + i]][q[i].res]);
+		for (size_t i = 0; i < m; i++) {
+			vg_reghit *h = &hit[base + i];
+			if (q[i].res < 0) {
+				h->cats = h->sources = 0;
+				continue;
+			}
+			uint32_t v = r->pay[t[base + i]][q[i].res];
+			h->cats = (uint16_t)(v & 0xffff);
+			h->sources = (uint16_t)(v >> 16);
+			found++;
+		}
+	}
+	return found;
+}
+
 int vg_registry_check(const vg_registry *r, vg_idtab t, const char *s, size_t n, vg_reghit *hit)
 {
 	if (!r->key) {

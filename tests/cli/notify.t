@@ -157,6 +157,33 @@ row that the registry does not hold is not exposed:
   Plan : 2 ligne(s) lue(s) dans 1 fichier(s) ; 1 message(s) : 0 courriel(s), 1 SMS.
   Lignes non exposées : 1 ; exposées sans courriel ni mobile : 0 ; lignes illisibles : 0 ; SMS évités (un courriel atteint la personne) : 0.
 
+The plan, and so every message, is the same whatever the number of
+threads, the memory (20,000 people: with 1M and 3 workers, each spills a
+sorted run of 7,281 records), and whether the input is mapped or read
+through gzip; the dry-run counts too:
+
+  $ vigie gen --people 20000 --seed 2 --quiet --mess 1 --split-sources -o big.csv
+  $ vigie ingest --registry reg40 --quiet big-france-travail.csv big-cap-emploi.csv > /dev/null
+  $ vigie notify --registry reg40 --config n.conf --spool t1 --threads 1 big-*.csv > /dev/null
+  $ vigie notify --registry reg40 --config n.conf --spool t3 --threads 3 --memory 1M big-*.csv > /dev/null
+  $ python3 $TESTDIR/../notify/same_plan.py t1.notify-state t3.notify-state t1 t3
+  same plan
+  same spool, \d+ files (re)
+  $ gzip -c big-cap-emploi.csv > cap.csv.gz
+  $ gzip -c big-france-travail.csv > ft.csv.gz
+  $ vigie notify --registry reg40 --config n.conf --spool tz cap.csv.gz ft.csv.gz > /dev/null
+  $ python3 $TESTDIR/../notify/same_plan.py t1.notify-state tz.notify-state t1 tz
+  same plan
+  same spool, \d+ files (re)
+  $ vigie notify --registry reg40 --config n.conf --dry-run --json --threads 1 big-*.csv > d1.json
+  $ vigie notify --registry reg40 --config n.conf --dry-run --json --threads 5 --memory 1M big-*.csv > d5.json
+  $ python3 -c 'import json, sys; a, b = (json.load(open(f)) for f in sys.argv[1:]); [d.pop(k) for d in (a, b) for k in ("plan_id", "seconds")]; print("same counts" if a == b else "different", a["messages"] > 19000, a["channels"]["sms"] > 0)' d1.json d5.json
+  same counts True True
+  $ vigie notify --registry reg40 --config n.conf --dry-run --threads 0 big-*.csv
+  vigie notify: --threads attend un nombre de 1 à 16
+  Aide : vigie help notify
+  [2]
+
 Errors: a missing config, two outputs, a site written as a link, a state
 directory holding another run's plan:
 

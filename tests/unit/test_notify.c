@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "vigie/notify.h"
+#include "notify/internal.h"
 
 #include <gmime/gmime.h>
 #include <stdio.h>
@@ -189,15 +190,15 @@ static void test_gsm7(void **state)
 		vg_sms_encoding enc;
 		size_t units, segs;
 	} v[] = {
-	    {"a", 0, VG_SMS_GSM7, 0, 1},      {"a", 160, VG_SMS_GSM7, 160, 1},
-	    {"a", 161, VG_SMS_GSM7, 161, 2},  {"a", 306, VG_SMS_GSM7, 306, 2},
-	    {"a", 307, VG_SMS_GSM7, 307, 3},  {"é", 160, VG_SMS_GSM7, 160, 1},
-	    {"€", 80, VG_SMS_GSM7, 160, 1},   {"€", 81, VG_SMS_GSM7, 162, 2},
-	    {"[", 81, VG_SMS_GSM7, 162, 2},   {"ê", 70, VG_SMS_UCS2, 70, 1},
-	    {"ê", 71, VG_SMS_UCS2, 71, 2},    {"ê", 134, VG_SMS_UCS2, 134, 2},
-	    {"ê", 135, VG_SMS_UCS2, 135, 3},  {"😀", 35, VG_SMS_UCS2, 70, 1},
-	    {"😀", 36, VG_SMS_UCS2, 72, 2},    {"ç", 1, VG_SMS_UCS2, 1, 1},
-	    {"Ç", 1, VG_SMS_GSM7, 1, 1},      {"\n", 161, VG_SMS_GSM7, 161, 2},
+	    {"a", 0, VG_SMS_GSM7, 0, 1},     {"a", 160, VG_SMS_GSM7, 160, 1},
+	    {"a", 161, VG_SMS_GSM7, 161, 2}, {"a", 306, VG_SMS_GSM7, 306, 2},
+	    {"a", 307, VG_SMS_GSM7, 307, 3}, {"é", 160, VG_SMS_GSM7, 160, 1},
+	    {"€", 80, VG_SMS_GSM7, 160, 1},  {"€", 81, VG_SMS_GSM7, 162, 2},
+	    {"[", 81, VG_SMS_GSM7, 162, 2},  {"ê", 70, VG_SMS_UCS2, 70, 1},
+	    {"ê", 71, VG_SMS_UCS2, 71, 2},   {"ê", 134, VG_SMS_UCS2, 134, 2},
+	    {"ê", 135, VG_SMS_UCS2, 135, 3}, {"😀", 35, VG_SMS_UCS2, 70, 1},
+	    {"😀", 36, VG_SMS_UCS2, 72, 2},   {"ç", 1, VG_SMS_UCS2, 1, 1},
+	    {"Ç", 1, VG_SMS_GSM7, 1, 1},     {"\n", 161, VG_SMS_GSM7, 161, 2},
 	};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		char *s = rep(v[i].unit, v[i].n);
@@ -324,6 +325,61 @@ static void test_content(void **state)
 	free(t);
 }
 
+/* The send loop's headers (nm_headers_fixed + To + Message-ID) are
+ * vg_notify_email_headers()'s, byte for byte. */
+static void test_headers_fixed(void **state)
+{
+	(void)state;
+	static const uint64_t seqs[] = {0, 1, 9, 10, 42, 65535, 1000000007ull, UINT64_MAX};
+	for (int variant = 0; variant < 3; variant++) {
+		vg_notify_settings s = settings();
+		if (variant == 1) {
+			s.reply_to = NULL;
+			s.from_name =
+			    "Service « Notification » très long pour être plié sur deux lignes";
+		} else if (variant == 2) {
+			s.from_name = NULL;
+		}
+		for (int lang = 0; lang < 2; lang++) {
+			for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
+				const char *to =
+				    i & 1 ? "x@example.org" : "jean.o-brien+tag@sub.example.fr";
+				vg_notify_buf want, pre, subj, got;
+				vg_notify_buf_init(&want, 1 << 16);
+				vg_notify_buf_init(&pre, 1 << 16);
+				vg_notify_buf_init(&subj, 1 << 16);
+				vg_notify_buf_init(&got, 1 << 16);
+				vg_notify_email_headers(&s, "0123456789abcdef0123456789abcdef",
+				                        seqs[i], 1709888400 + (int64_t)i * 86399,
+				                        to, strlen(to), (vg_lang)lang, &want);
+				nm_headers_fixed(&s, 1709888400 + (int64_t)i * 86399, (vg_lang)lang,
+				                 &pre, &subj);
+				char num[20];
+				vg_notify_buf_put(&got, pre.data, pre.len);
+				vg_notify_buf_puts(&got, "To: ");
+				vg_notify_buf_puts(&got, to);
+				vg_notify_buf_puts(&got, "\r\n");
+				vg_notify_buf_put(&got, subj.data, subj.len);
+				vg_notify_buf_puts(
+				    &got, "Message-ID: <vigie.0123456789abcdef0123456789abcdef.");
+				vg_notify_buf_put(&got, num, nm_u64_dec(num, seqs[i]));
+				vg_notify_buf_puts(&got, "@");
+				vg_notify_buf_puts(&got, s.domain);
+				vg_notify_buf_puts(&got, ">\r\n");
+				assert_string_equal(got.data, want.data);
+				char ref[32];
+				snprintf(ref, sizeof(ref), "%llu", (unsigned long long)seqs[i]);
+				assert_int_equal(nm_u64_dec(num, seqs[i]), strlen(ref));
+				assert_memory_equal(num, ref, strlen(ref));
+				vg_notify_buf_release(&want);
+				vg_notify_buf_release(&pre);
+				vg_notify_buf_release(&subj);
+				vg_notify_buf_release(&got);
+			}
+		}
+	}
+}
+
 /* Every category set, both languages: MIME entity parses, no link, no <a>. */
 static void test_no_links(void **state)
 {
@@ -337,9 +393,9 @@ static void test_no_links(void **state)
 			vg_notify_buf_init(&txt, VG_NOTIFY_BODY_MAX);
 			vg_notify_email_headers(&s, "0123456789abcdef0123456789abcdef", 42,
 			                        1709888400, "x@example.org", 13, (vg_lang)lang, &m);
-			assert_int_equal(vg_notify_email_body(&s, &src, (uint16_t)cats, 3,
-			                                      (vg_lang)lang, &m),
-			                 0);
+			assert_int_equal(
+			    vg_notify_email_body(&s, &src, (uint16_t)cats, 3, (vg_lang)lang, &m),
+			    0);
 			check_lines(m.data, 998);
 			GMimeStream *st = g_mime_stream_mem_new_with_buffer(m.data, m.len);
 			GMimeParser *p = g_mime_parser_new_with_stream(st);
@@ -354,8 +410,10 @@ static void test_no_links(void **state)
 				assert_int_equal(g_mime_part_get_content_encoding(part),
 				                 GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
 				GMimeStream *ms = g_mime_stream_mem_new();
-				g_mime_data_wrapper_write_to_stream(g_mime_part_get_content(part), ms);
-				GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(ms));
+				g_mime_data_wrapper_write_to_stream(g_mime_part_get_content(part),
+				                                    ms);
+				GByteArray *ba =
+				    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(ms));
 				char *dec = g_strndup((const char *)ba->data, ba->len);
 				assert_true(g_utf8_validate(dec, -1, NULL));
 				char *low = g_ascii_strdown(dec, -1);
@@ -370,9 +428,11 @@ static void test_no_links(void **state)
 				g_free(dec);
 				g_object_unref(ms);
 			}
-			assert_string_equal(g_mime_message_get_subject(msg), vg_notify_subject((vg_lang)lang));
-			assert_string_equal(g_mime_message_get_message_id(msg),
-			                    "vigie.0123456789abcdef0123456789abcdef.42@example.org");
+			assert_string_equal(g_mime_message_get_subject(msg),
+			                    vg_notify_subject((vg_lang)lang));
+			assert_string_equal(
+			    g_mime_message_get_message_id(msg),
+			    "vigie.0123456789abcdef0123456789abcdef.42@example.org");
 			g_object_unref(msg);
 			g_object_unref(p);
 			g_object_unref(st);
@@ -393,7 +453,8 @@ static void test_sms(void **state)
 			vg_notify_buf b;
 			vg_notify_buf_init(&b, 4096);
 			vg_sms_count c;
-			assert_int_equal(vg_notify_sms_text(&s, (uint16_t)cats, (vg_lang)lang, &b, &c), 0);
+			assert_int_equal(
+			    vg_notify_sms_text(&s, (uint16_t)cats, (vg_lang)lang, &b, &c), 0);
 			assert_true(c.segments <= VG_NOTIFY_SMS_MAX_SEGMENTS);
 			assert_int_equal(c.encoding, VG_SMS_GSM7);
 			assert_non_null(strstr(b.data, "francetravail.fr"));
@@ -469,9 +530,9 @@ static void test_journal(void **state)
 	r.done = 50;
 	vg_notify_journal_encode(&r, copy + len);
 	memcpy(copy, buf, len);
-	assert_int_equal(vg_notify_journal_parse(copy, len + VG_NOTIFY_JOURNAL_REC_BYTES, &last,
-	                                         &valid),
-	                 VG_ECORRUPT);
+	assert_int_equal(
+	    vg_notify_journal_parse(copy, len + VG_NOTIFY_JOURNAL_REC_BYTES, &last, &valid),
+	    VG_ECORRUPT);
 	/* nothing */
 	assert_int_equal(vg_notify_journal_parse(buf, 0, &last, &valid), 0);
 	assert_int_equal(vg_notify_journal_parse(buf, 100, &last, &valid), 0);
@@ -534,10 +595,11 @@ int main(void)
 {
 	g_mime_init();
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_rfc2047), cmocka_unit_test(test_qp),
-	    cmocka_unit_test(test_gsm7),    cmocka_unit_test(test_content),
-	    cmocka_unit_test(test_no_links), cmocka_unit_test(test_sms),
-	    cmocka_unit_test(test_journal), cmocka_unit_test(test_config),
+	    cmocka_unit_test(test_rfc2047),       cmocka_unit_test(test_qp),
+	    cmocka_unit_test(test_gsm7),          cmocka_unit_test(test_content),
+	    cmocka_unit_test(test_no_links),      cmocka_unit_test(test_sms),
+	    cmocka_unit_test(test_journal),       cmocka_unit_test(test_config),
+	    cmocka_unit_test(test_headers_fixed),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	g_mime_shutdown();

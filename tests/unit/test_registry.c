@@ -971,6 +971,44 @@ static void lookup_case(const vg_regkey *k, uint64_t *keys, size_t n)
 		if (keys[i] != 0 && (i == 0 || keys[i - 1] != x))
 			assert_int_equal(vg_registry_lookup(r, VG_IDTAB_NIR, x, &h), 0);
 	}
+	/* vg_registry_lookup_many: the same answers, mixed tables and misses */
+	size_t m = 3 * n + 5;
+	uint64_t *q = malloc((m + 1) * sizeof(*q));
+	uint8_t *qt = malloc(m + 1);
+	vg_reghit *qh = malloc((m + 1) * sizeof(*qh));
+	size_t nq = 0, want = 0;
+	for (size_t i = 0; i < 5; i++)
+		q[nq] = probes[i], qt[nq++] = VG_IDTAB_NIR;
+	/* every key of the small tables, a spread of 100,000 of the large one */
+	for (size_t i = 0; i < n; i += n > 100000 ? n / 100000 : 1) {
+		q[nq] = keys[(i * 7919) % n],
+		qt[nq++] = (i % 5 == 4) ? VG_IDTAB_EMAIL : VG_IDTAB_NIR;
+		q[nq] = keys[i] + 1, qt[nq++] = VG_IDTAB_NIR;
+		q[nq] = keys[i] - 1, qt[nq++] = (i % 7 == 3) ? VG_IDTAB__COUNT : VG_IDTAB_NIR;
+	}
+	for (size_t i = 0; i < nq; i++) {
+		if (qt[i] < VG_IDTAB__COUNT)
+			want += (size_t)vg_registry_lookup(r, (vg_idtab)qt[i], q[i], &h);
+	}
+	vg_regguide *g = vg_registry_guide_new(r);
+	for (int guided = 0; guided < 2; guided++) {
+		for (size_t i = 0; i < nq; i++)
+			qh[i].cats = qh[i].sources = 0xffff;
+		assert_int_equal(vg_registry_lookup_many(r, guided ? g : NULL, nq, qt, q, qh),
+		                 want);
+		for (size_t i = 0; i < nq; i++) {
+			vg_reghit h1 = {0, 0};
+			if (qt[i] < VG_IDTAB__COUNT)
+				(void)vg_registry_lookup(r, (vg_idtab)qt[i], q[i], &h1);
+			if (qh[i].cats != h1.cats || qh[i].sources != h1.sources)
+				fail_msg("lookup_many (guide %d) %zu of %zu differs", guided, i,
+				         nq);
+		}
+	}
+	vg_registry_guide_free(g);
+	free(q);
+	free(qt);
+	free(qh);
 	vg_registry_close(r);
 	free(e);
 	rm_rf(dir);
