@@ -366,7 +366,7 @@ static void email_dir(const char *dir, bool spam, int n)
 {
 	mkdir(dir, 0700);
 	for (int i = 0; i < n; i++) {
-		char p[600];
+		char p[700];
 		snprintf(p, sizeof(p), "%s/%04d.txt", dir, i);
 		FILE *f = fopen(p, "w");
 		assert_non_null(f);
