@@ -7,15 +7,19 @@
  *     head) and written under a->mu, and the head moves only once the
  *     write succeeded.
  *  2. Group commit: appends only add their line to the pending buffer
- *     (memory, under a->mu); the sync thread alone touches the file: it
- *     takes the whole buffer, writes it with one write(2), fdatasyncs, and
- *     only then moves synced to the last seq of that buffer. Request
- *     threads never wait on the disk (on ext4 a write into a page under
- *     writeback waits for it, so writing from the request threads while
- *     another syncs serializes them all). Tickets are seqs.
+ *     (memory, under a->mu); the writer thread alone writes the file: it
+ *     takes the whole buffer, writes it with one write(2), and moves
+ *     written to the last seq of that buffer; the syncer thread alone
+ *     fdatasyncs: it takes written as its target, syncs, and only then
+ *     moves synced there. The writer does not wait for the sync, so a
+ *     batch is written while the previous one is being synced, and the
+ *     next sync covers all of it. Request threads never wait on the disk
+ *     (on ext4 a write into a page under writeback may wait for it).
+ *     Tickets are seqs; a ticket is durable once synced (wait_sync) or
+ *     written (no_wait_sync) reaches it: a->durable.
  *  3. After a failed write or sync, broken is set and stays set: no later
  *     line is written (a gap in the chain would be read as tampering) and
- *     no unsynced ticket ever reports durable.
+ *     no ticket past durable ever reports durable.
  *  4. The pending buffer is bounded (PENDING_MAX): when the disk stalls,
  *     appends wait for room rather than grow memory without end.
  */
@@ -44,18 +48,20 @@ static const char zero_hash[VG_AUDIT_HASH_HEX + 1] =
 
 struct vg_audit {
 	pthread_mutex_t mu;
-	pthread_cond_t cv_work; /* a line was written, or closing */
-	pthread_cond_t cv_sync; /* synced moved, or broken */
+	pthread_cond_t cv_work; /* a line was appended, or closing, or broken */
+	pthread_cond_t cv_sync; /* durable moved, room in pending, or broken */
 	int fd;
 	char *path;
 	uint64_t seq; /* last seq appended (in pending or on disk) */
 	char head[VG_AUDIT_HASH_HEX + 1];
-	uint64_t synced;
+	uint64_t written, synced; /* last seq written, last seq synced */
+	uint64_t durable;         /* synced, or written when no_wait_sync */
+	pthread_cond_t cv_written; /* written moved, or the writer stopped */
 	char *pending; /* lines appended, not yet written */
 	size_t plen, pcap;
-	bool broken, closing;
+	bool broken, closing, writer_done;
 	bool no_wait_sync; /* durable = written (vg_audit_set_wait_sync) */
-	pthread_t thread;
+	pthread_t writer, syncer;
 	void (*notify)(void *);
 	void *notify_arg;
 };
@@ -262,7 +268,18 @@ int vg_audit_verify(const char *path, const char *expect_head, vg_audit_check *o
 
 /* ------------------------------------------------------------ writing */
 
-static void *sync_main(void *arg)
+/* Calls the notify callback with a->mu held on entry and on return. */
+static void notify_unlocked(vg_audit *a)
+{
+	void (*cb)(void *) = a->notify;
+	void *cb_arg = a->notify_arg;
+	pthread_mutex_unlock(&a->mu);
+	if (cb)
+		cb(cb_arg);
+	pthread_mutex_lock(&a->mu);
+}
+
+static void *writer_main(void *arg)
 {
 	vg_audit *a = arg;
 	char *buf = NULL; /* the buffer being written; swapped with pending */
@@ -296,39 +313,55 @@ static void *sync_main(void *arg)
 			}
 			off += (size_t)w;
 		}
-		if (rc == 0 && a->no_wait_sync) {
-			/* written: the answers may leave; sync after */
-			pthread_mutex_lock(&a->mu);
-			a->synced = target;
-			pthread_cond_broadcast(&a->cv_sync);
-			void (*cb)(void *) = a->notify;
-			void *cb_arg = a->notify_arg;
-			pthread_mutex_unlock(&a->mu);
-			if (cb)
-				cb(cb_arg);
-		}
-		if (rc == 0)
-			rc = fdatasync(a->fd);
 		pthread_mutex_lock(&a->mu);
-		if (rc != 0)
+		if (rc != 0) {
 			a->broken = true;
-		else
-			a->synced = target;
+		} else {
+			a->written = target;
+			pthread_cond_signal(&a->cv_written);
+			if (!a->no_wait_sync)
+				continue;
+			/* written: the answers may leave; the syncer syncs after */
+			a->durable = target;
+		}
 		pthread_cond_broadcast(&a->cv_sync);
-		void (*cb)(void *) = a->notify;
-		void *cb_arg = a->notify_arg;
-		pthread_mutex_unlock(&a->mu);
-		if (cb)
-			cb(cb_arg);
-		pthread_mutex_lock(&a->mu);
+		notify_unlocked(a);
 	}
-	pthread_cond_broadcast(&a->cv_sync);
-	void (*cb)(void *) = a->notify;
-	void *cb_arg = a->notify_arg;
+	a->writer_done = true;
+	pthread_cond_signal(&a->cv_written);
 	pthread_mutex_unlock(&a->mu);
 	free(buf);
-	if (cb)
-		cb(cb_arg);
+	return NULL;
+}
+
+static void *syncer_main(void *arg)
+{
+	vg_audit *a = arg;
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		while (!a->broken && !a->writer_done && a->written == a->synced)
+			pthread_cond_wait(&a->cv_written, &a->mu);
+		if (a->broken || a->written == a->synced)
+			break; /* broken, or the writer stopped and all is synced */
+		uint64_t target = a->written;
+		pthread_mutex_unlock(&a->mu);
+		int rc = fdatasync(a->fd);
+		pthread_mutex_lock(&a->mu);
+		if (rc != 0) {
+			a->broken = true;
+			pthread_cond_broadcast(&a->cv_work); /* the writer stops */
+		} else {
+			a->synced = target;
+			if (!a->no_wait_sync)
+				a->durable = target;
+		}
+		pthread_cond_broadcast(&a->cv_sync);
+		if (rc != 0 || !a->no_wait_sync)
+			notify_unlocked(a);
+	}
+	pthread_cond_broadcast(&a->cv_sync);
+	notify_unlocked(a);
+	pthread_mutex_unlock(&a->mu);
 	return NULL;
 }
 
@@ -371,7 +404,7 @@ static int resume_chain(vg_audit *a, off_t sz, vg_err *err)
 		                  "verify`",
 		                  a->path, c.what);
 	/* check_line stops at the seq mismatch after validating the hash */
-	a->seq = a->synced = seq;
+	a->seq = a->written = a->synced = a->durable = seq;
 	memcpy(a->head, h, sizeof(h));
 	return 0;
 }
@@ -412,7 +445,19 @@ int vg_audit_open(const char *path, vg_audit **out, vg_err *err)
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv_work, NULL);
 	pthread_cond_init(&a->cv_sync, NULL);
-	if (pthread_create(&a->thread, NULL, sync_main, a) != 0) {
+	pthread_cond_init(&a->cv_written, NULL);
+	if (pthread_create(&a->writer, NULL, writer_main, a) != 0) {
+		close(fd);
+		free(a->path);
+		free(a);
+		return vg_err_set(err, VG_EINTERNAL, "cannot start the audit writer thread");
+	}
+	if (pthread_create(&a->syncer, NULL, syncer_main, a) != 0) {
+		pthread_mutex_lock(&a->mu);
+		a->closing = true;
+		pthread_cond_broadcast(&a->cv_work);
+		pthread_mutex_unlock(&a->mu);
+		pthread_join(a->writer, NULL);
 		close(fd);
 		free(a->path);
 		free(a);
@@ -430,12 +475,14 @@ void vg_audit_close(vg_audit *a)
 	a->closing = true;
 	pthread_cond_broadcast(&a->cv_work);
 	pthread_mutex_unlock(&a->mu);
-	pthread_join(a->thread, NULL);
+	pthread_join(a->writer, NULL);
+	pthread_join(a->syncer, NULL);
 	close(a->fd);
 	free(a->pending);
 	pthread_mutex_destroy(&a->mu);
 	pthread_cond_destroy(&a->cv_work);
 	pthread_cond_destroy(&a->cv_sync);
+	pthread_cond_destroy(&a->cv_written);
 	free(a->path);
 	free(a);
 }
@@ -536,7 +583,16 @@ int vg_audit_append(vg_audit *a, const vg_audit_rec *r, uint64_t *ticket, vg_err
 int vg_audit_poll(vg_audit *a, uint64_t ticket)
 {
 	pthread_mutex_lock(&a->mu);
-	int rc = a->synced >= ticket ? 1 : a->broken ? VG_EIO : 0;
+	int rc = a->durable >= ticket ? 1 : a->broken ? VG_EIO : 0;
+	pthread_mutex_unlock(&a->mu);
+	return rc;
+}
+
+int vg_audit_durable(vg_audit *a, uint64_t *seq)
+{
+	pthread_mutex_lock(&a->mu);
+	*seq = a->durable;
+	int rc = a->broken ? VG_EIO : 0;
 	pthread_mutex_unlock(&a->mu);
 	return rc;
 }
@@ -544,9 +600,9 @@ int vg_audit_poll(vg_audit *a, uint64_t ticket)
 int vg_audit_wait(vg_audit *a, uint64_t ticket)
 {
 	pthread_mutex_lock(&a->mu);
-	while (a->synced < ticket && !a->broken)
+	while (a->durable < ticket && !a->broken)
 		pthread_cond_wait(&a->cv_sync, &a->mu);
-	int rc = a->synced >= ticket ? 0 : VG_EIO;
+	int rc = a->durable >= ticket ? 0 : VG_EIO;
 	pthread_mutex_unlock(&a->mu);
 	return rc;
 }

@@ -6,8 +6,9 @@
  * with MHD_USE_TURBO. Handlers run on those threads and never block:
  * a response that must wait (resp->not_before_ms in the future, or an audit
  * line not yet durable) suspends its connection; the scheduler thread
- * resumes it when the time comes or when the audit log's sync thread says
- * the line is on disk, and libmicrohttpd calls the access handler again,
+ * resumes it when the time comes, the audit log's notify (from its writer
+ * or sync thread) when the line is durable, and libmicrohttpd calls the
+ * access handler again,
  * which sends the response kept in the request. A thousand public checks
  * waiting out their fixed delay hold no thread.
  *
@@ -299,31 +300,49 @@ static void log_request(vg_serve *s, const rq *q)
 
 /* ------------------------------------------------------------ scheduler */
 
-/* Resumes due requests (all of them with force). sch_mu held. */
-static void sched_run(vg_serve *s, uint64_t now, bool force)
+/* Resumes the requests whose audit line is durable (all of them with
+ * force), or moves them to by_time when they must still wait. One look at
+ * the audit log for the whole batch. sch_mu held. */
+static void resume_tickets(vg_serve *s, uint64_t now, bool force)
 {
+	if (!s->by_ticket.n)
+		return;
+	uint64_t durable = 0;
+	bool broken = !s->audit || vg_audit_durable(s->audit, &durable) != 0;
 	while (s->by_ticket.n) {
 		rq *q = s->by_ticket.v[0];
-		int pr = force ? 1 : vg_audit_poll(s->audit, q->ticket);
-		if (pr == 0)
+		bool done = q->ticket <= durable;
+		if (!done && !broken && !force)
 			break;
 		heap_pop(&s->by_ticket);
-		if (pr < 0 || vg_audit_poll(s->audit, q->ticket) < 0)
+		if (!done && broken)
 			q->audit_failed = true;
 		if (!force && q->not_before > now)
 			heap_push(&s->by_time, q);
 		else
 			MHD_resume_connection(q->conn);
 	}
+}
+
+/* Resumes due requests (all of them with force). sch_mu held. */
+static void sched_run(vg_serve *s, uint64_t now, bool force)
+{
+	resume_tickets(s, now, force);
 	while (s->by_time.n && (force || s->by_time.v[0]->not_before <= now))
 		MHD_resume_connection(heap_pop(&s->by_time)->conn);
 }
 
+/* The audit log's notify: tickets became durable. Their requests are
+ * resumed from here, without waking the scheduler thread, unless some must
+ * still wait for their time. */
 static void audit_synced(void *arg)
 {
 	vg_serve *s = arg;
 	pthread_mutex_lock(&s->sch_mu);
-	pthread_cond_signal(&s->sch_cv);
+	size_t timed = s->by_time.n;
+	resume_tickets(s, now_ms(), false);
+	if (s->by_time.n != timed)
+		pthread_cond_signal(&s->sch_cv);
 	pthread_mutex_unlock(&s->sch_mu);
 }
 
@@ -615,9 +634,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		bool by_ticket = q->ticket && !q->audit_failed &&
 		                 vg_audit_poll(s->audit, q->ticket) == 0;
 		heap_push(by_ticket ? &s->by_ticket : &s->by_time, q);
-		/* a ticket not yet durable: the audit log's notify wakes the
-		 * scheduler once it is (it takes sch_mu, held here, so it
-		 * cannot slip between the poll above and the push) */
+		/* a ticket not yet durable: the audit log's notify resumes it
+		 * once it is (it takes sch_mu, held here, so it cannot slip
+		 * between the poll above and the push) */
 		if (!by_ticket)
 			pthread_cond_signal(&s->sch_cv);
 		pthread_mutex_unlock(&s->sch_mu);
