@@ -28,10 +28,9 @@ void vg_api_health(void *ctx, const vg_http_req *req, vg_http_resp *resp)
 	json_t *o = json_object();
 	json_object_set_new(o, "status", json_string("ok"));
 	if (req->registry) {
-		vg_registry_info info;
-		vg_registry_get_info(req->registry, &info);
 		json_object_set_new(o, "registry",
-		                    json_pack("{s:I}", "generation", (json_int_t)info.generation));
+		                    json_pack("{s:I}", "generation",
+		                              (json_int_t)vg_registry_generation(req->registry)));
 	} else {
 		json_object_set_new(o, "registry", json_null());
 	}
@@ -90,11 +89,9 @@ void vg_api_cache_free(vg_api_cache *c)
 
 static cache_key cache_key_of(const vg_registry *r, const vg_exposure *e, vg_lang lang)
 {
-	vg_registry_info info;
-	vg_registry_get_info(r, &info);
 	cache_key k;
 	memset(&k, 0, sizeof(k));
-	k.generation = info.generation;
+	k.generation = vg_registry_generation(r);
 	k.cats = e->cats;
 	k.sources = e->sources;
 	k.special = e->special;

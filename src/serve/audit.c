@@ -539,6 +539,14 @@ int vg_audit_append(vg_audit *a, const vg_audit_rec *r, uint64_t *ticket, vg_err
 		snprintf(pseudo, sizeof(pseudo), "\"%016" PRIx64 "\"", r->pseudonym);
 	else
 		memcpy(pseudo, "null", 5);
+	/* the line but its seq and prev, formatted before taking the lock */
+	char mid[VG_AUDIT_LINE_MAX / 2];
+	int mn = snprintf(mid, sizeof(mid),
+	                  ",\"time\":\"%s\",\"token\":\"%s\",\"kind\":\"%s\",\"pseudonym\":%s,"
+	                  "\"result\":\"%s\",\"prev\":\"",
+	                  when, r->token, r->kind, pseudo, r->result);
+	if (mn < 0 || (size_t)mn >= sizeof(mid))
+		return vg_err_set(err, VG_EINVAL, "audit: bad record");
 
 	char line[VG_AUDIT_LINE_MAX + 2];
 	pthread_mutex_lock(&a->mu);
@@ -557,21 +565,37 @@ int vg_audit_append(vg_audit *a, const vg_audit_rec *r, uint64_t *ticket, vg_err
 		                  a->path);
 	}
 	uint64_t seq = a->seq + 1;
-	int n = snprintf(line, sizeof(line),
-	                 "{\"seq\":%" PRIu64 ",\"time\":\"%s\",\"token\":\"%s\",\"kind\":\"%s\","
-	                 "\"pseudonym\":%s,\"result\":\"%s\",\"prev\":\"%s\"",
-	                 seq, when, r->token, r->kind, pseudo, r->result, a->head);
+	/* {"seq":N<mid><prev>" then ,"hash":"<hash>"}\n */
+	char digits[20];
+	int nd = 0;
+	for (uint64_t v = seq; v; v /= 10)
+		digits[nd++] = (char)('0' + v % 10);
+	size_t n = 0;
+	memcpy(line, "{\"seq\":", 7);
+	n = 7;
+	while (nd)
+		line[n++] = digits[--nd];
+	memcpy(line + n, mid, (size_t)mn);
+	n += (size_t)mn;
+	memcpy(line + n, a->head, VG_AUDIT_HASH_HEX);
+	n += VG_AUDIT_HASH_HEX;
+	line[n++] = '"';
 	char h[VG_AUDIT_HASH_HEX + 1];
-	hash_hex(line, (size_t)n, h);
-	n += snprintf(line + n, sizeof(line) - (size_t)n, ",\"hash\":\"%s\"}\n", h);
-	if (a->plen + (size_t)n > a->pcap) {
+	hash_hex(line, n, h);
+	memcpy(line + n, ",\"hash\":\"", 9);
+	n += 9;
+	memcpy(line + n, h, VG_AUDIT_HASH_HEX);
+	n += VG_AUDIT_HASH_HEX;
+	memcpy(line + n, "\"}\n", 3);
+	n += 3;
+	if (a->plen + n > a->pcap) {
 		a->pcap = a->pcap ? 2 * a->pcap : 1 << 16;
-		while (a->pcap < a->plen + (size_t)n)
+		while (a->pcap < a->plen + n)
 			a->pcap *= 2;
 		a->pending = vg_xrealloc(a->pending, a->pcap);
 	}
-	memcpy(a->pending + a->plen, line, (size_t)n);
-	a->plen += (size_t)n;
+	memcpy(a->pending + a->plen, line, n);
+	a->plen += n;
 	a->seq = seq;
 	memcpy(a->head, h, sizeof(h));
 	pthread_cond_signal(&a->cv_work);
