@@ -7,16 +7,17 @@
  *     head) and written under a->mu, and the head moves only once the
  *     write succeeded.
  *  2. Group commit: appends only add their line to the pending buffer
- *     (memory, under a->mu); the writer thread alone writes the file: it
- *     takes the whole buffer, writes it with one write(2), and moves
- *     written to the last seq of that buffer; the syncer thread alone
- *     fdatasyncs: it takes written as its target, syncs, and only then
- *     moves synced there. The writer does not wait for the sync, so a
- *     batch is written while the previous one is being synced, and the
- *     next sync covers all of it. Request threads never wait on the disk
- *     (on ext4 a write into a page under writeback may wait for it).
- *     Tickets are seqs; a ticket is durable once synced (wait_sync) or
- *     written (no_wait_sync) reaches it: a->durable.
+ *     (memory, under a->mu); request threads never touch the file (on
+ *     ext4 a write into a page under writeback may wait for it). One
+ *     thread at a time (a->writing) takes the whole buffer and writes it
+ *     with one write(2), then moves written; the syncer alone fdatasyncs
+ *     (target = written, then synced = target). With wait_sync the syncer
+ *     writes each batch itself right before syncing it (lines pile up
+ *     during a sync, no thread is woken per line); with no_wait_sync the
+ *     writer thread writes as soon as lines come, without waiting for the
+ *     syncs, and the syncer syncs behind it. Tickets are seqs; a ticket is
+ *     durable once a->durable (synced, or written with no_wait_sync)
+ *     reaches it.
  *  3. After a failed write or sync, broken is set and stays set: no later
  *     line is written (a gap in the chain would be read as tampering) and
  *     no ticket past durable ever reports durable.
@@ -48,7 +49,8 @@ static const char zero_hash[VG_AUDIT_HASH_HEX + 1] =
 
 struct vg_audit {
 	pthread_mutex_t mu;
-	pthread_cond_t cv_work; /* a line was appended, or closing, or broken */
+	pthread_cond_t cv_work; /* for the writer: a line appended
+	                           (no_wait_sync), closing, or broken */
 	pthread_cond_t cv_sync; /* durable moved, room in pending, or broken */
 	int fd;
 	char *path;
@@ -56,10 +58,11 @@ struct vg_audit {
 	char head[VG_AUDIT_HASH_HEX + 1];
 	uint64_t written, synced; /* last seq written, last seq synced */
 	uint64_t durable;         /* synced, or written when no_wait_sync */
-	pthread_cond_t cv_written; /* written moved, or the writer stopped */
+	pthread_cond_t cv_written; /* for the syncer: written moved, a line
+	                              appended (wait_sync), the writer stopped */
 	char *pending; /* lines appended, not yet written */
 	size_t plen, pcap;
-	bool broken, closing, writer_done;
+	bool broken, closing, writer_done, writing;
 	bool no_wait_sync; /* durable = written (vg_audit_set_wait_sync) */
 	pthread_t writer, syncer;
 	void (*notify)(void *);
@@ -279,6 +282,51 @@ static void notify_unlocked(vg_audit *a)
 	pthread_mutex_lock(&a->mu);
 }
 
+/*
+ * Writes the whole pending buffer (invariant 2): a->mu held on entry and
+ * on return, released during the write. One thread writes at a time
+ * (a->writing). Moves written, or sets broken.
+ */
+static void write_pending(vg_audit *a, char **buf, size_t *cap)
+{
+	char *p = a->pending;
+	size_t n = a->plen, pc = a->pcap;
+	a->pending = *buf;
+	a->pcap = *cap;
+	a->plen = 0;
+	*buf = p;
+	*cap = pc;
+	uint64_t target = a->seq;
+	a->writing = true;
+	pthread_cond_broadcast(&a->cv_sync); /* room again */
+	pthread_mutex_unlock(&a->mu);
+	int rc = 0;
+	size_t off = 0;
+	while (off < n) {
+		ssize_t w = write(a->fd, p + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rc = -1;
+			break;
+		}
+		off += (size_t)w;
+	}
+	pthread_mutex_lock(&a->mu);
+	a->writing = false;
+	if (rc != 0)
+		a->broken = true;
+	else
+		a->written = target;
+}
+
+/*
+ * With no_wait_sync, the writer writes what piled up as soon as it can,
+ * marks it durable and wakes the syncer; it does not wait for syncs.
+ * With wait_sync it has nothing to do: the syncer writes each batch right
+ * before syncing it (appends pile up during a sync and go in the next
+ * write, with no thread woken per line).
+ */
 static void *writer_main(void *arg)
 {
 	vg_audit *a = arg;
@@ -286,44 +334,15 @@ static void *writer_main(void *arg)
 	size_t cap = 0;
 	pthread_mutex_lock(&a->mu);
 	for (;;) {
-		while (!a->closing && !a->broken && a->plen == 0)
+		while (!a->closing && !a->broken &&
+		       (!a->no_wait_sync || a->plen == 0 || a->writing))
 			pthread_cond_wait(&a->cv_work, &a->mu);
-		if (a->broken || (a->closing && a->plen == 0))
-			break;
-		/* take the whole pending buffer (invariant 2) */
-		char *p = a->pending;
-		size_t n = a->plen, pc = a->pcap;
-		a->pending = buf;
-		a->pcap = cap;
-		a->plen = 0;
-		buf = p;
-		cap = pc;
-		uint64_t target = a->seq;
-		pthread_cond_broadcast(&a->cv_sync); /* room again */
-		pthread_mutex_unlock(&a->mu);
-		int rc = 0;
-		size_t off = 0;
-		while (off < n) {
-			ssize_t w = write(a->fd, buf + off, n - off);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0) {
-				rc = -1;
-				break;
-			}
-			off += (size_t)w;
-		}
-		pthread_mutex_lock(&a->mu);
-		if (rc != 0) {
-			a->broken = true;
-		} else {
-			a->written = target;
-			pthread_cond_signal(&a->cv_written);
-			if (!a->no_wait_sync)
-				continue;
-			/* written: the answers may leave; the syncer syncs after */
-			a->durable = target;
-		}
+		if (a->broken || a->closing)
+			break; /* the syncer writes what is left */
+		write_pending(a, &buf, &cap);
+		if (!a->broken)
+			a->durable = a->written; /* the answers may leave */
+		pthread_cond_signal(&a->cv_written);
 		pthread_cond_broadcast(&a->cv_sync);
 		notify_unlocked(a);
 	}
@@ -334,34 +353,61 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+/* Whether the syncer has something to write: with wait_sync, or once the
+ * writer has stopped. */
+static bool syncer_writes(const vg_audit *a)
+{
+	return a->plen > 0 && !a->writing && (!a->no_wait_sync || a->writer_done);
+}
+
 static void *syncer_main(void *arg)
 {
 	vg_audit *a = arg;
+	char *buf = NULL;
+	size_t cap = 0;
 	pthread_mutex_lock(&a->mu);
 	for (;;) {
-		while (!a->broken && !a->writer_done && a->written == a->synced)
+		while (!a->broken && a->written == a->synced && !syncer_writes(a) &&
+		       !(a->closing && a->writer_done && a->plen == 0))
 			pthread_cond_wait(&a->cv_written, &a->mu);
-		if (a->broken || a->written == a->synced)
-			break; /* broken, or the writer stopped and all is synced */
+		if (a->broken)
+			break;
+		if (syncer_writes(a)) {
+			write_pending(a, &buf, &cap);
+			if (a->broken)
+				break;
+			if (a->no_wait_sync) {
+				a->durable = a->written;
+				pthread_cond_broadcast(&a->cv_sync);
+				notify_unlocked(a);
+			}
+		}
+		if (a->written == a->synced) {
+			if (a->closing && a->writer_done && a->plen == 0)
+				break; /* all written and synced */
+			continue;
+		}
 		uint64_t target = a->written;
 		pthread_mutex_unlock(&a->mu);
 		int rc = fdatasync(a->fd);
 		pthread_mutex_lock(&a->mu);
 		if (rc != 0) {
 			a->broken = true;
-			pthread_cond_broadcast(&a->cv_work); /* the writer stops */
-		} else {
-			a->synced = target;
-			if (!a->no_wait_sync)
-				a->durable = target;
+			break;
 		}
-		pthread_cond_broadcast(&a->cv_sync);
-		if (rc != 0 || !a->no_wait_sync)
+		a->synced = target;
+		if (!a->no_wait_sync) {
+			a->durable = target;
+			pthread_cond_broadcast(&a->cv_sync);
 			notify_unlocked(a);
+		}
 	}
+	/* broken (a write or a sync failed), or closed */
+	pthread_cond_broadcast(&a->cv_work); /* the writer stops */
 	pthread_cond_broadcast(&a->cv_sync);
 	notify_unlocked(a);
 	pthread_mutex_unlock(&a->mu);
+	free(buf);
 	return NULL;
 }
 
@@ -491,6 +537,8 @@ void vg_audit_set_wait_sync(vg_audit *a, bool wait_sync)
 {
 	pthread_mutex_lock(&a->mu);
 	a->no_wait_sync = !wait_sync;
+	pthread_cond_broadcast(&a->cv_work);
+	pthread_cond_broadcast(&a->cv_written);
 	pthread_mutex_unlock(&a->mu);
 }
 
@@ -598,7 +646,9 @@ int vg_audit_append(vg_audit *a, const vg_audit_rec *r, uint64_t *ticket, vg_err
 	a->plen += n;
 	a->seq = seq;
 	memcpy(a->head, h, sizeof(h));
-	pthread_cond_signal(&a->cv_work);
+	/* wakes whoever writes: costs a syscall only when it sleeps (not
+	 * while it writes or syncs: lines pile up then) */
+	pthread_cond_signal(a->no_wait_sync ? &a->cv_work : &a->cv_written);
 	pthread_mutex_unlock(&a->mu);
 	*ticket = seq;
 	return 0;
