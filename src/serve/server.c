@@ -484,17 +484,11 @@ static void add_header(struct MHD_Response *r, const char *name, const char *val
 		fprintf(stderr, "vigie serve: cannot add header %s\n", name);
 }
 
-/* Sends q->resp now. */
-static enum MHD_Result send_now(rq *q)
+/* The response object for p, with the headers every response carries;
+ * NULL when out of memory. The body is taken (owned bodies) or referred
+ * to (static and shared ones). */
+static struct MHD_Response *build_response(vg_http_resp *p, bool draining)
 {
-	vg_serve *s = q->s;
-	vg_http_resp *p = &q->resp;
-	if (q->audit_failed) {
-		vg_http_resp_release(p);
-		vg_http_resp_init(p);
-		vg_http_error(p, 500, "internal", "audit log unavailable / journal d'audit indisponible");
-		p->log_note = "audit-failed";
-	}
 	struct MHD_Response *r;
 	if (!p->body || !p->body_len) {
 		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
@@ -508,7 +502,7 @@ static enum MHD_Result send_now(rq *q)
 		}
 	}
 	if (!r)
-		return MHD_NO;
+		return NULL;
 	bool has_cache = false;
 	for (size_t i = 0; i < p->nheaders; i++) {
 		if (!strcasecmp(p->headers[i].name, "Cache-Control"))
@@ -523,9 +517,48 @@ static enum MHD_Result send_now(rq *q)
 	add_header(r, "Referrer-Policy", "no-referrer");
 	if (!has_cache)
 		add_header(r, "Cache-Control", "no-store");
-	if (atomic_load(&s->draining))
+	if (draining)
 		add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	return r;
+}
+
+static void destroy_prepared(void *r)
+{
+	MHD_destroy_response(r);
+}
+
+/* Sends q->resp now. */
+static enum MHD_Result send_now(rq *q)
+{
+	vg_serve *s = q->s;
+	vg_http_resp *p = &q->resp;
+	if (q->audit_failed) {
+		vg_http_resp_release(p);
+		vg_http_resp_init(p);
+		vg_http_error(p, 500, "internal", "audit log unavailable / journal d'audit indisponible");
+		p->log_note = "audit-failed";
+	}
+	bool draining = atomic_load(&s->draining);
 	q->status = p->status;
+	if (p->shared && !p->nheaders && !draining) {
+		/* a shared body (a cached answer): one response object, headers
+		 * and all, prepared once and queued again and again (the
+		 * library counts its uses; the shared body outlives them, q
+		 * holds a reference until on_completed) */
+		struct MHD_Response *r = vg_http_shared_prepared(p->shared);
+		if (!r) {
+			struct MHD_Response *mine = build_response(p, false);
+			if (!mine)
+				return MHD_NO;
+			r = vg_http_shared_set_prepared(p->shared, mine, destroy_prepared);
+			if (r != mine)
+				MHD_destroy_response(mine);
+		}
+		return MHD_queue_response(q->conn, (unsigned)p->status, r);
+	}
+	struct MHD_Response *r = build_response(p, draining);
+	if (!r)
+		return MHD_NO;
 	enum MHD_Result ret = MHD_queue_response(q->conn, (unsigned)p->status, r);
 	MHD_destroy_response(r);
 	return ret;
