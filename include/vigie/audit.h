@@ -22,9 +22,10 @@
  *    server logs when it stops) shows it: `vigie audit verify --head`.
  *
  * Writing: appends are serialized by one mutex (the chain order is the file
- * order) and written with one write(2) each on an O_APPEND file; a sync
- * thread fdatasyncs in groups (one sync covers every line written before
- * it). vg_audit_append() returns a ticket; the line is durable once
+ * order) into a buffer; a writer thread writes what piled up with one
+ * write(2) on an O_APPEND file, and a sync thread fdatasyncs in groups (one
+ * sync covers every line written before it) while the next group is
+ * written. vg_audit_append() returns a ticket; the line is durable once
  * vg_audit_poll() says so (or vg_audit_wait() returns). A server sends the
  * answer of a lookup only after its line is durable.
  *
@@ -72,6 +73,11 @@ int vg_audit_append(vg_audit *a, const vg_audit_rec *r, uint64_t *ticket,
  * (a write or a sync failed). */
 int vg_audit_poll(vg_audit *a, uint64_t ticket);
 
+/* The last durable seq (every ticket up to it is durable) into *seq: 0, or
+ * VG_EIO when the log is broken (no later ticket will be). One lock for a
+ * whole batch of tickets. */
+int vg_audit_durable(vg_audit *a, uint64_t *seq);
+
 /* Blocks until line ticket is durable: 0, or VG_EIO. */
 int vg_audit_wait(vg_audit *a, uint64_t ticket) VG_MUST_CHECK;
 
@@ -84,8 +90,9 @@ int vg_audit_wait(vg_audit *a, uint64_t ticket) VG_MUST_CHECK;
  */
 void vg_audit_set_wait_sync(vg_audit *a, bool wait_sync);
 
-/* Called by the sync thread after each sync (and on failure), outside the
- * log's lock; set before the first append. */
+/* Called whenever tickets become durable (after a sync, or after a write
+ * when wait_sync is false) and on failure, from the log's threads, outside
+ * its lock; set before the first append. */
 void vg_audit_set_notify(vg_audit *a, void (*cb)(void *arg), void *arg);
 
 /* The last line written: its seq and hash (65 bytes with the NUL). */

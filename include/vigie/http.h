@@ -11,7 +11,9 @@
  *
  * Ownership: a request's strings belong to the server and live for the
  * handler call. A response owns its body (vg_http_resp_release() frees it)
- * unless body_static is set; header names and values are copied.
+ * unless body_static is set, or holds a reference on a shared body
+ * (vg_http_shared: a cache's answer, sent by many responses without a
+ * copy); header names and values are copied.
  */
 #ifndef VIGIE_HTTP_H
 #define VIGIE_HTTP_H
@@ -46,6 +48,9 @@ typedef struct vg_http_req {
 	struct vg_regkey *key;
 } vg_http_req;
 
+/* A body shared by many responses, reference-counted (thread-safe). */
+typedef struct vg_http_shared vg_http_shared;
+
 typedef struct vg_http_header {
 	char *name;
 	char *value;
@@ -57,6 +62,9 @@ typedef struct vg_http_resp {
 	char *body;               /* owned unless body_static */
 	size_t body_len;
 	bool body_static;
+	/* Set by vg_http_set_shared(): body is this shared body's (and
+	 * body_static is set); the reference is dropped on release. */
+	vg_http_shared *shared;
 	vg_http_header headers[VG_HTTP_MAX_HEADERS];
 	size_t nheaders;
 	/* What the access log may say of this request besides method, route,
@@ -87,6 +95,24 @@ int vg_http_header_add(vg_http_resp *r, const char *name, const char *value);
 /* Sets body to a copy of s[0..n). */
 void vg_http_set_body(vg_http_resp *r, int status, const char *content_type, const char *s,
                       size_t n);
+
+/* A shared body: a copy of s[0..n) with its content type (a static
+ * string); the caller holds the one reference. */
+vg_http_shared *vg_http_shared_new(const char *s, size_t n, const char *content_type);
+void vg_http_shared_ref(vg_http_shared *sh);
+/* Drops a reference; the last one frees the body (and the server's
+ * prepared object, see below). NULL is fine. */
+void vg_http_shared_unref(vg_http_shared *sh);
+/* Sets r's body to sh's, without a copy, with sh's content type; r takes
+ * a reference of its own. */
+void vg_http_set_shared(vg_http_resp *r, int status, vg_http_shared *sh);
+/* For the server: an object it prepared once for this body (its library's
+ * response with the headers every response carries), kept with the body.
+ * get: the object or NULL. set: keeps obj unless one is already kept
+ * (another thread's), and returns the one kept; free_fn(obj) runs when
+ * the body is freed. */
+void *vg_http_shared_prepared(vg_http_shared *sh);
+void *vg_http_shared_set_prepared(vg_http_shared *sh, void *obj, void (*free_fn)(void *));
 
 /* Sets body to the compact dump of j (not stolen), "application/json". */
 void vg_http_set_json(vg_http_resp *r, int status, const json_t *j);

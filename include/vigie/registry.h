@@ -382,6 +382,8 @@ const vg_regsource *vg_registry_source(const vg_registry *r, unsigned i);
 uint16_t vg_registry_special_sources(const vg_registry *r);
 
 uint64_t vg_registry_file_count(const vg_registry *r);
+/* The generation (vg_registry_info.generation, without filling the rest). */
+uint64_t vg_registry_generation(const vg_registry *r);
 /* File record i into *out (rows_with is zero: not kept per file). 0 or VG_EINVAL. */
 int vg_registry_file(const vg_registry *r, uint64_t i, vg_regfile *out) VG_MUST_CHECK;
 /* Whether a file with this fingerprint was ingested; *index (optional) gets it. */

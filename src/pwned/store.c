@@ -74,7 +74,11 @@ void vg_pwned_path(const char *dir, vg_pwned_mode m, char *out, size_t cap)
 /* xoshiro256** (Blackman and Vigna): padding needs speed and uniformity,
  * not secrecy (padding lines say count 0 in clear; what they hide is the
  * size of the bucket from whoever sees only the length of the response). */
-static _Thread_local uint64_t rs[4];
+typedef struct rng {
+	uint64_t s[4];
+} rng;
+
+static _Thread_local rng rs;
 static _Thread_local bool rs_seeded;
 
 static inline uint64_t rotl(uint64_t x, int k)
@@ -82,22 +86,34 @@ static inline uint64_t rotl(uint64_t x, int k)
 	return (x << k) | (x >> (64 - k));
 }
 
-uint64_t vgp_rand64(void)
+static inline uint64_t rng_next(rng *g)
+{
+	uint64_t *st = g->s;
+	uint64_t r = rotl(st[1] * 5, 7) * 9, t = st[1] << 17;
+	st[2] ^= st[0];
+	st[3] ^= st[1];
+	st[1] ^= st[2];
+	st[0] ^= st[3];
+	st[2] ^= t;
+	st[3] = rotl(st[3], 45);
+	return r;
+}
+
+/* This thread's generator, seeded from the system on first use. */
+static rng *rng_get(void)
 {
 	if (!rs_seeded) {
 		do
-			randombytes_buf(rs, sizeof(rs));
-		while (!(rs[0] | rs[1] | rs[2] | rs[3]));
+			randombytes_buf(rs.s, sizeof(rs.s));
+		while (!(rs.s[0] | rs.s[1] | rs.s[2] | rs.s[3]));
 		rs_seeded = true;
 	}
-	uint64_t r = rotl(rs[1] * 5, 7) * 9, t = rs[1] << 17;
-	rs[2] ^= rs[0];
-	rs[3] ^= rs[1];
-	rs[1] ^= rs[2];
-	rs[0] ^= rs[3];
-	rs[2] ^= t;
-	rs[3] = rotl(rs[3], 45);
-	return r;
+	return &rs;
+}
+
+uint64_t vgp_rand64(void)
+{
+	return rng_next(rng_get());
 }
 
 /* ------------------------------------------------------------ open */
@@ -376,20 +392,65 @@ static inline uint32_t record_top32(const uint8_t *r)
 	       (uint32_t)r[3] << 4 | (uint32_t)(r[4] >> 4);
 }
 
-/* A padding line: top32 as the first 8 digits, random digits after, count 0. */
-static inline char *put_pad(char *o, uint32_t top, size_t hexlen)
+/* Eight hex digits (uppercase) of the eight nibbles x holds, one a byte
+ * (0 to 15), byte order kept: x + '0', and 7 more where the nibble is over
+ * 9, all bytes at once (no carry crosses a byte: 15 + 6 < 256). */
+static inline uint64_t hex8(uint64_t x)
 {
-	for (int s = 28; s >= 0; s -= 4)
-		*o++ = HX[(top >> s) & 15];
-	size_t left = hexlen - 8;
-	while (left) {
-		uint64_t r = vgp_rand64();
-		for (int k = 0; k < 16 && left; k++, left--, r >>= 4)
-			*o++ = HX[r & 15];
+	uint64_t over9 = ((x + 0x0606060606060606ull) >> 4) & 0x0101010101010101ull;
+	return x + 0x3030303030303030ull + over9 * 7;
+}
+
+/* The 8 hex digits of v, most significant first, as 8 bytes in memory
+ * order (little-endian load/store). */
+static inline uint64_t hex8_of_u32(uint32_t v)
+{
+	uint64_t x = v;
+	x = (x | x << 16) & 0x0000FFFF0000FFFFull;
+	x = (x | x << 8) & 0x00FF00FF00FF00FFull;
+	x = (x | x << 4) & 0x0F0F0F0F0F0F0F0Full;
+	/* byte k now holds nibble k (from the least significant), so on a
+	 * little-endian machine the bytes go in reverse */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return hex8(x);
+#else
+	return hex8(__builtin_bswap64(x));
+#endif
+}
+
+/* A padding line: top32 as the first 8 digits, random digits after, count
+ * 0. The random digits come 16 from each 64-bit draw, converted 8 at a
+ * time (their order does not matter), and stored 8 bytes at a time: with
+ * room for 40 bytes at o, straight into the output (the bytes past the
+ * line are overwritten next, or lie past the body's end), else through a
+ * local line. */
+#define PAD_WRITE 40 /* 8 + 2 * 16 >= the longest suffix, 35 */
+static inline char *put_pad(rng *g, char *o, size_t room, uint32_t top, size_t hexlen)
+{
+	char line[PAD_WRITE];
+	char *d = room >= PAD_WRITE ? o : line;
+	uint64_t w = hex8_of_u32(top);
+	memcpy(d, &w, 8);
+	for (size_t at = 8; at < hexlen; at += 16) {
+		uint64_t r = rng_next(g);
+		uint64_t lo = hex8(r & 0x0F0F0F0F0F0F0F0Full);
+		uint64_t hi = hex8((r >> 4) & 0x0F0F0F0F0F0F0F0Full);
+		memcpy(d + at, &lo, 8);
+		memcpy(d + at + 8, &hi, 8);
 	}
+	if (d == line)
+		memcpy(o, line, hexlen);
+	o += hexlen;
 	*o++ = ':';
 	*o++ = '0';
 	return o;
+}
+
+/* A uniform draw in [0, n) for n <= 2^32 (multiply-shift: no division;
+ * the bias, n / 2^32, is far below what padding cares about). */
+static inline uint32_t draw_below(rng *g, uint64_t n)
+{
+	return (uint32_t)(((rng_next(g) >> 32) * n) >> 32);
 }
 
 size_t vg_pwned_range_text(const vg_pwned *p, vg_pwned_mode m, uint32_t prefix, unsigned pad,
@@ -422,10 +483,11 @@ size_t vg_pwned_range_text(const vg_pwned *p, vg_pwned_mode m, uint32_t prefix, 
 	/* padding suffixes are stratified: the i-th falls in the i-th of pad
 	 * equal slices of the 32-bit top, so they come out sorted and merge
 	 * with the records in one pass */
+	rng g = *rng_get(); /* a local copy, kept in registers */
 	uint64_t slice = ((uint64_t)1 << 32) / pad;
 	size_t i = 0;
 	unsigned k = 0;
-	uint32_t ptop = (uint32_t)(slice * k + vgp_rand64() % slice);
+	uint32_t ptop = (uint32_t)(slice * k + draw_below(&g, slice));
 	bool first = true;
 	while (i < n || k < pad) {
 		if (!first) {
@@ -438,10 +500,11 @@ size_t vg_pwned_range_text(const vg_pwned *p, vg_pwned_mode m, uint32_t prefix, 
 			r += rsz;
 			i++;
 		} else {
-			o = put_pad(o, ptop, hexlen);
+			o = put_pad(&g, o, (size_t)(out + cap - o), ptop, hexlen);
 			if (++k < pad)
-				ptop = (uint32_t)(slice * k + vgp_rand64() % slice);
+				ptop = (uint32_t)(slice * k + draw_below(&g, slice));
 		}
 	}
+	*rng_get() = g;
 	return (size_t)(o - out);
 }

@@ -1009,6 +1009,11 @@ uint64_t vg_registry_file_count(const vg_registry *r)
 	return r->nfiles;
 }
 
+uint64_t vg_registry_generation(const vg_registry *r)
+{
+	return r->generation;
+}
+
 int vg_registry_file(const vg_registry *r, uint64_t i, vg_regfile *out)
 {
 	memset(out, 0, sizeof(*out));

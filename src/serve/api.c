@@ -28,10 +28,9 @@ void vg_api_health(void *ctx, const vg_http_req *req, vg_http_resp *resp)
 	json_t *o = json_object();
 	json_object_set_new(o, "status", json_string("ok"));
 	if (req->registry) {
-		vg_registry_info info;
-		vg_registry_get_info(req->registry, &info);
 		json_object_set_new(o, "registry",
-		                    json_pack("{s:I}", "generation", (json_int_t)info.generation));
+		                    json_pack("{s:I}", "generation",
+		                              (json_int_t)vg_registry_generation(req->registry)));
 	} else {
 		json_object_set_new(o, "registry", json_null());
 	}
@@ -53,8 +52,7 @@ typedef struct cache_key {
 
 typedef struct cache_slot {
 	cache_key k;
-	char *body;
-	size_t len;
+	vg_http_shared *body; /* answers refer to it, without a copy */
 } cache_slot;
 
 struct vg_api_cache {
@@ -73,7 +71,7 @@ vg_api_cache *vg_api_cache_new(void)
 static void cache_clear(vg_api_cache *c)
 {
 	for (size_t i = 0; i < CACHE_SLOTS; i++) {
-		free(c->slot[i].body);
+		vg_http_shared_unref(c->slot[i].body); /* answers in flight keep theirs */
 		memset(&c->slot[i], 0, sizeof(c->slot[i]));
 	}
 	c->n = 0;
@@ -90,11 +88,9 @@ void vg_api_cache_free(vg_api_cache *c)
 
 static cache_key cache_key_of(const vg_registry *r, const vg_exposure *e, vg_lang lang)
 {
-	vg_registry_info info;
-	vg_registry_get_info(r, &info);
 	cache_key k;
 	memset(&k, 0, sizeof(k));
-	k.generation = info.generation;
+	k.generation = vg_registry_generation(r);
 	k.cats = e->cats;
 	k.sources = e->sources;
 	k.special = e->special;
@@ -113,7 +109,7 @@ static size_t cache_slot_of(const cache_key *k)
 	return (size_t)(h ^ (h >> 29)) & (CACHE_SLOTS - 1);
 }
 
-/* Copies the cached answer into resp: true when found. */
+/* Sets resp to the cached answer (shared, not copied): true when found. */
 static bool cache_get(vg_api_cache *c, const cache_key *k, vg_http_resp *resp)
 {
 	bool found = false;
@@ -123,7 +119,7 @@ static bool cache_get(vg_api_cache *c, const cache_key *k, vg_http_resp *resp)
 		if (!s->k.used)
 			break;
 		if (!memcmp(&s->k, k, sizeof(*k))) {
-			vg_http_set_body(resp, 200, "application/json", s->body, s->len);
+			vg_http_set_shared(resp, 200, s->body);
 			found = true;
 			break;
 		}
@@ -143,9 +139,7 @@ static void cache_put(vg_api_cache *c, const cache_key *k, const char *body, siz
 			continue;
 		if (!s->k.used) {
 			s->k = *k;
-			s->body = vg_xmalloc(len);
-			memcpy(s->body, body, len);
-			s->len = len;
+			s->body = vg_http_shared_new(body, len, "application/json");
 			c->n++;
 		}
 		break;

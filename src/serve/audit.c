@@ -7,15 +7,20 @@
  *     head) and written under a->mu, and the head moves only once the
  *     write succeeded.
  *  2. Group commit: appends only add their line to the pending buffer
- *     (memory, under a->mu); the sync thread alone touches the file: it
- *     takes the whole buffer, writes it with one write(2), fdatasyncs, and
- *     only then moves synced to the last seq of that buffer. Request
- *     threads never wait on the disk (on ext4 a write into a page under
- *     writeback waits for it, so writing from the request threads while
- *     another syncs serializes them all). Tickets are seqs.
+ *     (memory, under a->mu); request threads never touch the file (on
+ *     ext4 a write into a page under writeback may wait for it). One
+ *     thread at a time (a->writing) takes the whole buffer and writes it
+ *     with one write(2), then moves written; the syncer alone fdatasyncs
+ *     (target = written, then synced = target). With wait_sync the syncer
+ *     writes each batch itself right before syncing it (lines pile up
+ *     during a sync, no thread is woken per line); with no_wait_sync the
+ *     writer thread writes as soon as lines come, without waiting for the
+ *     syncs, and the syncer syncs behind it. Tickets are seqs; a ticket is
+ *     durable once a->durable (synced, or written with no_wait_sync)
+ *     reaches it.
  *  3. After a failed write or sync, broken is set and stays set: no later
  *     line is written (a gap in the chain would be read as tampering) and
- *     no unsynced ticket ever reports durable.
+ *     no ticket past durable ever reports durable.
  *  4. The pending buffer is bounded (PENDING_MAX): when the disk stalls,
  *     appends wait for room rather than grow memory without end.
  */
@@ -44,18 +49,22 @@ static const char zero_hash[VG_AUDIT_HASH_HEX + 1] =
 
 struct vg_audit {
 	pthread_mutex_t mu;
-	pthread_cond_t cv_work; /* a line was written, or closing */
-	pthread_cond_t cv_sync; /* synced moved, or broken */
+	pthread_cond_t cv_work; /* for the writer: a line appended
+	                           (no_wait_sync), closing, or broken */
+	pthread_cond_t cv_sync; /* durable moved, room in pending, or broken */
 	int fd;
 	char *path;
 	uint64_t seq; /* last seq appended (in pending or on disk) */
 	char head[VG_AUDIT_HASH_HEX + 1];
-	uint64_t synced;
+	uint64_t written, synced; /* last seq written, last seq synced */
+	uint64_t durable;         /* synced, or written when no_wait_sync */
+	pthread_cond_t cv_written; /* for the syncer: written moved, a line
+	                              appended (wait_sync), the writer stopped */
 	char *pending; /* lines appended, not yet written */
 	size_t plen, pcap;
-	bool broken, closing;
+	bool broken, closing, writer_done, writing;
 	bool no_wait_sync; /* durable = written (vg_audit_set_wait_sync) */
-	pthread_t thread;
+	pthread_t writer, syncer;
 	void (*notify)(void *);
 	void *notify_arg;
 };
@@ -262,73 +271,143 @@ int vg_audit_verify(const char *path, const char *expect_head, vg_audit_check *o
 
 /* ------------------------------------------------------------ writing */
 
-static void *sync_main(void *arg)
+/* Calls the notify callback with a->mu held on entry and on return. */
+static void notify_unlocked(vg_audit *a)
+{
+	void (*cb)(void *) = a->notify;
+	void *cb_arg = a->notify_arg;
+	pthread_mutex_unlock(&a->mu);
+	if (cb)
+		cb(cb_arg);
+	pthread_mutex_lock(&a->mu);
+}
+
+/*
+ * Writes the whole pending buffer (invariant 2): a->mu held on entry and
+ * on return, released during the write. One thread writes at a time
+ * (a->writing). Moves written, or sets broken.
+ */
+static void write_pending(vg_audit *a, char **buf, size_t *cap)
+{
+	char *p = a->pending;
+	size_t n = a->plen, pc = a->pcap;
+	a->pending = *buf;
+	a->pcap = *cap;
+	a->plen = 0;
+	*buf = p;
+	*cap = pc;
+	uint64_t target = a->seq;
+	a->writing = true;
+	pthread_cond_broadcast(&a->cv_sync); /* room again */
+	pthread_mutex_unlock(&a->mu);
+	int rc = 0;
+	size_t off = 0;
+	while (off < n) {
+		ssize_t w = write(a->fd, p + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rc = -1;
+			break;
+		}
+		off += (size_t)w;
+	}
+	pthread_mutex_lock(&a->mu);
+	a->writing = false;
+	if (rc != 0)
+		a->broken = true;
+	else
+		a->written = target;
+}
+
+/*
+ * With no_wait_sync, the writer writes what piled up as soon as it can,
+ * marks it durable and wakes the syncer; it does not wait for syncs.
+ * With wait_sync it has nothing to do: the syncer writes each batch right
+ * before syncing it (appends pile up during a sync and go in the next
+ * write, with no thread woken per line).
+ */
+static void *writer_main(void *arg)
 {
 	vg_audit *a = arg;
 	char *buf = NULL; /* the buffer being written; swapped with pending */
 	size_t cap = 0;
 	pthread_mutex_lock(&a->mu);
 	for (;;) {
-		while (!a->closing && !a->broken && a->plen == 0)
+		while (!a->closing && !a->broken &&
+		       (!a->no_wait_sync || a->plen == 0 || a->writing))
 			pthread_cond_wait(&a->cv_work, &a->mu);
-		if (a->broken || (a->closing && a->plen == 0))
-			break;
-		/* take the whole pending buffer (invariant 2) */
-		char *p = a->pending;
-		size_t n = a->plen, pc = a->pcap;
-		a->pending = buf;
-		a->pcap = cap;
-		a->plen = 0;
-		buf = p;
-		cap = pc;
-		uint64_t target = a->seq;
-		pthread_cond_broadcast(&a->cv_sync); /* room again */
-		pthread_mutex_unlock(&a->mu);
-		int rc = 0;
-		size_t off = 0;
-		while (off < n) {
-			ssize_t w = write(a->fd, buf + off, n - off);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0) {
-				rc = -1;
-				break;
-			}
-			off += (size_t)w;
-		}
-		if (rc == 0 && a->no_wait_sync) {
-			/* written: the answers may leave; sync after */
-			pthread_mutex_lock(&a->mu);
-			a->synced = target;
-			pthread_cond_broadcast(&a->cv_sync);
-			void (*cb)(void *) = a->notify;
-			void *cb_arg = a->notify_arg;
-			pthread_mutex_unlock(&a->mu);
-			if (cb)
-				cb(cb_arg);
-		}
-		if (rc == 0)
-			rc = fdatasync(a->fd);
-		pthread_mutex_lock(&a->mu);
-		if (rc != 0)
-			a->broken = true;
-		else
-			a->synced = target;
+		if (a->broken || a->closing)
+			break; /* the syncer writes what is left */
+		write_pending(a, &buf, &cap);
+		if (!a->broken)
+			a->durable = a->written; /* the answers may leave */
+		pthread_cond_signal(&a->cv_written);
 		pthread_cond_broadcast(&a->cv_sync);
-		void (*cb)(void *) = a->notify;
-		void *cb_arg = a->notify_arg;
-		pthread_mutex_unlock(&a->mu);
-		if (cb)
-			cb(cb_arg);
-		pthread_mutex_lock(&a->mu);
+		notify_unlocked(a);
 	}
-	pthread_cond_broadcast(&a->cv_sync);
-	void (*cb)(void *) = a->notify;
-	void *cb_arg = a->notify_arg;
+	a->writer_done = true;
+	pthread_cond_signal(&a->cv_written);
 	pthread_mutex_unlock(&a->mu);
 	free(buf);
-	if (cb)
-		cb(cb_arg);
+	return NULL;
+}
+
+/* Whether the syncer has something to write: with wait_sync, or once the
+ * writer has stopped. */
+static bool syncer_writes(const vg_audit *a)
+{
+	return a->plen > 0 && !a->writing && (!a->no_wait_sync || a->writer_done);
+}
+
+static void *syncer_main(void *arg)
+{
+	vg_audit *a = arg;
+	char *buf = NULL;
+	size_t cap = 0;
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		while (!a->broken && a->written == a->synced && !syncer_writes(a) &&
+		       !(a->closing && a->writer_done && a->plen == 0))
+			pthread_cond_wait(&a->cv_written, &a->mu);
+		if (a->broken)
+			break;
+		if (syncer_writes(a)) {
+			write_pending(a, &buf, &cap);
+			if (a->broken)
+				break;
+			if (a->no_wait_sync) {
+				a->durable = a->written;
+				pthread_cond_broadcast(&a->cv_sync);
+				notify_unlocked(a);
+			}
+		}
+		if (a->written == a->synced) {
+			if (a->closing && a->writer_done && a->plen == 0)
+				break; /* all written and synced */
+			continue;
+		}
+		uint64_t target = a->written;
+		pthread_mutex_unlock(&a->mu);
+		int rc = fdatasync(a->fd);
+		pthread_mutex_lock(&a->mu);
+		if (rc != 0) {
+			a->broken = true;
+			break;
+		}
+		a->synced = target;
+		if (!a->no_wait_sync) {
+			a->durable = target;
+			pthread_cond_broadcast(&a->cv_sync);
+			notify_unlocked(a);
+		}
+	}
+	/* broken (a write or a sync failed), or closed */
+	pthread_cond_broadcast(&a->cv_work); /* the writer stops */
+	pthread_cond_broadcast(&a->cv_sync);
+	notify_unlocked(a);
+	pthread_mutex_unlock(&a->mu);
+	free(buf);
 	return NULL;
 }
 
@@ -371,7 +450,7 @@ static int resume_chain(vg_audit *a, off_t sz, vg_err *err)
 		                  "verify`",
 		                  a->path, c.what);
 	/* check_line stops at the seq mismatch after validating the hash */
-	a->seq = a->synced = seq;
+	a->seq = a->written = a->synced = a->durable = seq;
 	memcpy(a->head, h, sizeof(h));
 	return 0;
 }
@@ -412,7 +491,19 @@ int vg_audit_open(const char *path, vg_audit **out, vg_err *err)
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv_work, NULL);
 	pthread_cond_init(&a->cv_sync, NULL);
-	if (pthread_create(&a->thread, NULL, sync_main, a) != 0) {
+	pthread_cond_init(&a->cv_written, NULL);
+	if (pthread_create(&a->writer, NULL, writer_main, a) != 0) {
+		close(fd);
+		free(a->path);
+		free(a);
+		return vg_err_set(err, VG_EINTERNAL, "cannot start the audit writer thread");
+	}
+	if (pthread_create(&a->syncer, NULL, syncer_main, a) != 0) {
+		pthread_mutex_lock(&a->mu);
+		a->closing = true;
+		pthread_cond_broadcast(&a->cv_work);
+		pthread_mutex_unlock(&a->mu);
+		pthread_join(a->writer, NULL);
 		close(fd);
 		free(a->path);
 		free(a);
@@ -430,12 +521,14 @@ void vg_audit_close(vg_audit *a)
 	a->closing = true;
 	pthread_cond_broadcast(&a->cv_work);
 	pthread_mutex_unlock(&a->mu);
-	pthread_join(a->thread, NULL);
+	pthread_join(a->writer, NULL);
+	pthread_join(a->syncer, NULL);
 	close(a->fd);
 	free(a->pending);
 	pthread_mutex_destroy(&a->mu);
 	pthread_cond_destroy(&a->cv_work);
 	pthread_cond_destroy(&a->cv_sync);
+	pthread_cond_destroy(&a->cv_written);
 	free(a->path);
 	free(a);
 }
@@ -444,6 +537,8 @@ void vg_audit_set_wait_sync(vg_audit *a, bool wait_sync)
 {
 	pthread_mutex_lock(&a->mu);
 	a->no_wait_sync = !wait_sync;
+	pthread_cond_broadcast(&a->cv_work);
+	pthread_cond_broadcast(&a->cv_written);
 	pthread_mutex_unlock(&a->mu);
 }
 
@@ -492,6 +587,14 @@ int vg_audit_append(vg_audit *a, const vg_audit_rec *r, uint64_t *ticket, vg_err
 		snprintf(pseudo, sizeof(pseudo), "\"%016" PRIx64 "\"", r->pseudonym);
 	else
 		memcpy(pseudo, "null", 5);
+	/* the line but its seq and prev, formatted before taking the lock */
+	char mid[VG_AUDIT_LINE_MAX / 2];
+	int mn = snprintf(mid, sizeof(mid),
+	                  ",\"time\":\"%s\",\"token\":\"%s\",\"kind\":\"%s\",\"pseudonym\":%s,"
+	                  "\"result\":\"%s\",\"prev\":\"",
+	                  when, r->token, r->kind, pseudo, r->result);
+	if (mn < 0 || (size_t)mn >= sizeof(mid))
+		return vg_err_set(err, VG_EINVAL, "audit: bad record");
 
 	char line[VG_AUDIT_LINE_MAX + 2];
 	pthread_mutex_lock(&a->mu);
@@ -510,24 +613,42 @@ int vg_audit_append(vg_audit *a, const vg_audit_rec *r, uint64_t *ticket, vg_err
 		                  a->path);
 	}
 	uint64_t seq = a->seq + 1;
-	int n = snprintf(line, sizeof(line),
-	                 "{\"seq\":%" PRIu64 ",\"time\":\"%s\",\"token\":\"%s\",\"kind\":\"%s\","
-	                 "\"pseudonym\":%s,\"result\":\"%s\",\"prev\":\"%s\"",
-	                 seq, when, r->token, r->kind, pseudo, r->result, a->head);
+	/* {"seq":N<mid><prev>" then ,"hash":"<hash>"}\n */
+	char digits[20];
+	int nd = 0;
+	for (uint64_t v = seq; v; v /= 10)
+		digits[nd++] = (char)('0' + v % 10);
+	size_t n = 0;
+	memcpy(line, "{\"seq\":", 7);
+	n = 7;
+	while (nd)
+		line[n++] = digits[--nd];
+	memcpy(line + n, mid, (size_t)mn);
+	n += (size_t)mn;
+	memcpy(line + n, a->head, VG_AUDIT_HASH_HEX);
+	n += VG_AUDIT_HASH_HEX;
+	line[n++] = '"';
 	char h[VG_AUDIT_HASH_HEX + 1];
-	hash_hex(line, (size_t)n, h);
-	n += snprintf(line + n, sizeof(line) - (size_t)n, ",\"hash\":\"%s\"}\n", h);
-	if (a->plen + (size_t)n > a->pcap) {
+	hash_hex(line, n, h);
+	memcpy(line + n, ",\"hash\":\"", 9);
+	n += 9;
+	memcpy(line + n, h, VG_AUDIT_HASH_HEX);
+	n += VG_AUDIT_HASH_HEX;
+	memcpy(line + n, "\"}\n", 3);
+	n += 3;
+	if (a->plen + n > a->pcap) {
 		a->pcap = a->pcap ? 2 * a->pcap : 1 << 16;
-		while (a->pcap < a->plen + (size_t)n)
+		while (a->pcap < a->plen + n)
 			a->pcap *= 2;
 		a->pending = vg_xrealloc(a->pending, a->pcap);
 	}
-	memcpy(a->pending + a->plen, line, (size_t)n);
-	a->plen += (size_t)n;
+	memcpy(a->pending + a->plen, line, n);
+	a->plen += n;
 	a->seq = seq;
 	memcpy(a->head, h, sizeof(h));
-	pthread_cond_signal(&a->cv_work);
+	/* wakes whoever writes: costs a syscall only when it sleeps (not
+	 * while it writes or syncs: lines pile up then) */
+	pthread_cond_signal(a->no_wait_sync ? &a->cv_work : &a->cv_written);
 	pthread_mutex_unlock(&a->mu);
 	*ticket = seq;
 	return 0;
@@ -536,7 +657,16 @@ int vg_audit_append(vg_audit *a, const vg_audit_rec *r, uint64_t *ticket, vg_err
 int vg_audit_poll(vg_audit *a, uint64_t ticket)
 {
 	pthread_mutex_lock(&a->mu);
-	int rc = a->synced >= ticket ? 1 : a->broken ? VG_EIO : 0;
+	int rc = a->durable >= ticket ? 1 : a->broken ? VG_EIO : 0;
+	pthread_mutex_unlock(&a->mu);
+	return rc;
+}
+
+int vg_audit_durable(vg_audit *a, uint64_t *seq)
+{
+	pthread_mutex_lock(&a->mu);
+	*seq = a->durable;
+	int rc = a->broken ? VG_EIO : 0;
 	pthread_mutex_unlock(&a->mu);
 	return rc;
 }
@@ -544,9 +674,9 @@ int vg_audit_poll(vg_audit *a, uint64_t ticket)
 int vg_audit_wait(vg_audit *a, uint64_t ticket)
 {
 	pthread_mutex_lock(&a->mu);
-	while (a->synced < ticket && !a->broken)
+	while (a->durable < ticket && !a->broken)
 		pthread_cond_wait(&a->cv_sync, &a->mu);
-	int rc = a->synced >= ticket ? 0 : VG_EIO;
+	int rc = a->durable >= ticket ? 0 : VG_EIO;
 	pthread_mutex_unlock(&a->mu);
 	return rc;
 }

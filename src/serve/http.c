@@ -3,8 +3,65 @@
  */
 #include "vigie/http.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+
+struct vg_http_shared {
+	atomic_uint refs;
+	size_t len;
+	const char *content_type;
+	_Atomic(void *) prepared;
+	void (*prepared_free)(void *); /* written by set_prepared's winner */
+	char body[];
+};
+
+vg_http_shared *vg_http_shared_new(const char *s, size_t n, const char *content_type)
+{
+	vg_http_shared *sh = vg_xmalloc(sizeof(*sh) + n + 1);
+	atomic_init(&sh->refs, 1);
+	sh->len = n;
+	sh->content_type = content_type;
+	atomic_init(&sh->prepared, NULL);
+	sh->prepared_free = NULL;
+	if (n)
+		memcpy(sh->body, s, n);
+	sh->body[n] = '\0';
+	return sh;
+}
+
+void vg_http_shared_ref(vg_http_shared *sh)
+{
+	atomic_fetch_add(&sh->refs, 1);
+}
+
+void vg_http_shared_unref(vg_http_shared *sh)
+{
+	if (!sh || atomic_fetch_sub(&sh->refs, 1) != 1)
+		return;
+	void *p = atomic_load(&sh->prepared);
+	if (p && sh->prepared_free)
+		sh->prepared_free(p);
+	free(sh);
+}
+
+void *vg_http_shared_prepared(vg_http_shared *sh)
+{
+	return atomic_load_explicit(&sh->prepared, memory_order_acquire);
+}
+
+void *vg_http_shared_set_prepared(vg_http_shared *sh, void *obj, void (*free_fn)(void *))
+{
+	void *expected = NULL;
+	if (atomic_compare_exchange_strong_explicit(&sh->prepared, &expected, obj,
+	                                            memory_order_acq_rel, memory_order_acquire)) {
+		/* only the winner writes it; read by the last unref, which
+		 * comes after this caller's own reference is dropped */
+		sh->prepared_free = free_fn;
+		return obj;
+	}
+	return expected;
+}
 
 void vg_http_resp_init(vg_http_resp *r)
 {
@@ -17,6 +74,7 @@ void vg_http_resp_release(vg_http_resp *r)
 {
 	if (!r->body_static)
 		free(r->body);
+	vg_http_shared_unref(r->shared);
 	for (size_t i = 0; i < r->nheaders; i++) {
 		free(r->headers[i].name);
 		free(r->headers[i].value);
@@ -38,9 +96,23 @@ static void drop_body(vg_http_resp *r)
 {
 	if (!r->body_static)
 		free(r->body);
+	vg_http_shared_unref(r->shared);
+	r->shared = NULL;
 	r->body = NULL;
 	r->body_len = 0;
 	r->body_static = false;
+}
+
+void vg_http_set_shared(vg_http_resp *r, int status, vg_http_shared *sh)
+{
+	drop_body(r);
+	vg_http_shared_ref(sh);
+	r->shared = sh;
+	r->status = status;
+	r->content_type = sh->content_type;
+	r->body = sh->body;
+	r->body_len = sh->len;
+	r->body_static = true;
 }
 
 void vg_http_set_body(vg_http_resp *r, int status, const char *content_type, const char *s,

@@ -6,8 +6,9 @@
  * with MHD_USE_TURBO. Handlers run on those threads and never block:
  * a response that must wait (resp->not_before_ms in the future, or an audit
  * line not yet durable) suspends its connection; the scheduler thread
- * resumes it when the time comes or when the audit log's sync thread says
- * the line is on disk, and libmicrohttpd calls the access handler again,
+ * resumes it when the time comes, the audit log's notify (from its writer
+ * or sync thread) when the line is durable, and libmicrohttpd calls the
+ * access handler again,
  * which sends the response kept in the request. A thousand public checks
  * waiting out their fixed delay hold no thread.
  *
@@ -23,7 +24,8 @@
  *
  * Invariants:
  *  1. A connection is suspended only with sch_mu held and the scheduler
- *     running, and the scheduler resumes every connection it holds before
+ *     running, and the scheduler resumes every connection it holds, and
+ *     waits for the batches the audit notify took to be resumed, before
  *     it stops: libmicrohttpd never sees a suspended connection at stop.
  *  2. gen (the live registry generation) is read and swapped under gen_mu;
  *     each reference is released exactly once; the last release closes it.
@@ -175,6 +177,7 @@ struct vg_serve {
 	pthread_mutex_t sch_mu;
 	pthread_cond_t sch_cv;
 	heap by_time, by_ticket;
+	unsigned resuming; /* batches being resumed outside sch_mu */
 	bool sch_running, sch_stop;
 	pthread_t sch_thread;
 
@@ -279,52 +282,154 @@ static void VG_PRINTF(2, 3) log_event(vg_serve *s, const char *fmt, ...)
 	pthread_mutex_unlock(&s->log_mu);
 }
 
+/* Decimal digits of v at o; returns the new end. */
+static char *put_u64(char *o, uint64_t v)
+{
+	char tmp[20];
+	int n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*o++ = tmp[--n];
+	return o;
+}
+
+static char *put_str(char *o, const char *str, size_t max)
+{
+	size_t n = strnlen(str, max);
+	memcpy(o, str, n);
+	return o + n;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS" of secs, formatted once a second per thread. */
+static const char *date_of(time_t secs)
+{
+	static _Thread_local time_t last = -1;
+	static _Thread_local char date[80];
+	if (secs != last) {
+		struct tm tm;
+		gmtime_r(&secs, &tm);
+		snprintf(date, sizeof(date), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+		         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		last = secs;
+	}
+	return date;
+}
+
+/* One line per request, formatted outside the lock:
+ * "2026-03-13T10:00:00.123Z POST /v1/operator/check 200 1.234ms exposed".
+ * Only static strings besides the numbers (invariant 3). */
 static void log_request(vg_serve *s, const rq *q)
 {
 	if (!s->log)
 		return;
 	uint64_t t = now_ms();
-	time_t secs = (time_t)(t / 1000);
-	struct tm tm;
-	gmtime_r(&secs, &tm);
-	double ms = (double)(mono_us() - q->t0_us) / 1000.0;
+	uint64_t us = mono_us() - q->t0_us;
+	char line[256], *o = line;
+	o = put_str(o, date_of((time_t)(t / 1000)), 32);
+	unsigned ms = (unsigned)(t % 1000);
+	*o++ = '.';
+	*o++ = (char)('0' + ms / 100);
+	*o++ = (char)('0' + ms / 10 % 10);
+	*o++ = (char)('0' + ms % 10);
+	*o++ = 'Z';
+	*o++ = ' ';
+	o = put_str(o, q->method[0] ? q->method : "-", sizeof(q->method));
+	*o++ = ' ';
+	o = put_str(o, q->route ? q->route : "-", 64);
+	*o++ = ' ';
+	o = put_u64(o, (uint64_t)(q->status >= 0 ? q->status : 0));
+	*o++ = ' ';
+	o = put_u64(o, us / 1000);
+	*o++ = '.';
+	*o++ = (char)('0' + us % 1000 / 100);
+	*o++ = (char)('0' + us % 100 / 10);
+	*o++ = (char)('0' + us % 10);
+	*o++ = 'm';
+	*o++ = 's';
+	*o++ = ' ';
+	o = put_str(o, q->resp.log_note ? q->resp.log_note : "-", 64);
+	*o++ = '\n';
 	pthread_mutex_lock(&s->log_mu);
-	fprintf(s->log, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ %s %s %d %.3fms %s\n",
-	        tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	        (unsigned)(t % 1000), q->method[0] ? q->method : "-", q->route ? q->route : "-",
-	        q->status, ms, q->resp.log_note ? q->resp.log_note : "-");
-	s->log_dirty = true;
+	if (s->log) {
+		fwrite(line, 1, (size_t)(o - line), s->log);
+		s->log_dirty = true;
+	}
 	pthread_mutex_unlock(&s->log_mu);
 }
 
 /* ------------------------------------------------------------ scheduler */
 
-/* Resumes due requests (all of them with force). sch_mu held. */
-static void sched_run(vg_serve *s, uint64_t now, bool force)
+/* Takes out of by_ticket the requests whose audit line is durable (all of
+ * them with force): those that must still wait for their time go to
+ * by_time, the others into out (at most max; with out NULL, resumed
+ * here). Returns how many went into out. One look at the audit log for
+ * the whole batch. sch_mu held. */
+static size_t take_tickets(vg_serve *s, uint64_t now, bool force, struct MHD_Connection **out,
+                           size_t max)
 {
-	while (s->by_ticket.n) {
+	size_t n = 0;
+	if (!s->by_ticket.n)
+		return 0;
+	uint64_t durable = 0;
+	bool broken = !s->audit || vg_audit_durable(s->audit, &durable) != 0;
+	while (s->by_ticket.n && (!out || n < max)) {
 		rq *q = s->by_ticket.v[0];
-		int pr = force ? 1 : vg_audit_poll(s->audit, q->ticket);
-		if (pr == 0)
+		bool done = q->ticket <= durable;
+		if (!done && !broken && !force)
 			break;
 		heap_pop(&s->by_ticket);
-		if (pr < 0 || vg_audit_poll(s->audit, q->ticket) < 0)
+		if (!done && broken)
 			q->audit_failed = true;
 		if (!force && q->not_before > now)
 			heap_push(&s->by_time, q);
+		else if (out)
+			out[n++] = q->conn;
 		else
 			MHD_resume_connection(q->conn);
 	}
+	return n;
+}
+
+/* Resumes due requests (all of them with force). sch_mu held. */
+static void sched_run(vg_serve *s, uint64_t now, bool force)
+{
+	take_tickets(s, now, force, NULL, 0);
 	while (s->by_time.n && (force || s->by_time.v[0]->not_before <= now))
 		MHD_resume_connection(heap_pop(&s->by_time)->conn);
 }
 
+/* The audit log's notify: tickets became durable. Their requests are
+ * resumed from here, without waking the scheduler thread (unless some must
+ * still wait for their time), in batches taken under sch_mu and resumed
+ * outside it, so that request threads suspending meanwhile do not wait
+ * (s->resuming counts the batches in hand: the scheduler does not stop
+ * before they are resumed, invariant 1). */
 static void audit_synced(void *arg)
 {
 	vg_serve *s = arg;
-	pthread_mutex_lock(&s->sch_mu);
-	pthread_cond_signal(&s->sch_cv);
-	pthread_mutex_unlock(&s->sch_mu);
+	struct MHD_Connection *batch[128];
+	size_t n;
+	do {
+		pthread_mutex_lock(&s->sch_mu);
+		size_t timed = s->by_time.n;
+		n = take_tickets(s, now_ms(), false, batch, sizeof(batch) / sizeof(batch[0]));
+		if (s->by_time.n != timed)
+			pthread_cond_signal(&s->sch_cv);
+		if (n)
+			s->resuming++;
+		pthread_mutex_unlock(&s->sch_mu);
+		for (size_t i = 0; i < n; i++)
+			MHD_resume_connection(batch[i]);
+		if (n) {
+			pthread_mutex_lock(&s->sch_mu);
+			if (--s->resuming == 0 && s->sch_stop)
+				pthread_cond_broadcast(&s->sch_cv);
+			pthread_mutex_unlock(&s->sch_mu);
+		}
+	} while (n == sizeof(batch) / sizeof(batch[0]));
 }
 
 /* Once a second: flush the access log, pick up a changed token file. */
@@ -364,6 +469,8 @@ static void *sched_main(void *arg)
 		pthread_cond_timedwait(&s->sch_cv, &s->sch_mu, &ts);
 	}
 	sched_run(s, now_ms(), true);
+	while (s->resuming) /* batches the audit notify is resuming */
+		pthread_cond_wait(&s->sch_cv, &s->sch_mu);
 	s->sch_running = false;
 	pthread_mutex_unlock(&s->sch_mu);
 	return NULL;
@@ -377,17 +484,11 @@ static void add_header(struct MHD_Response *r, const char *name, const char *val
 		fprintf(stderr, "vigie serve: cannot add header %s\n", name);
 }
 
-/* Sends q->resp now. */
-static enum MHD_Result send_now(rq *q)
+/* The response object for p, with the headers every response carries;
+ * NULL when out of memory. The body is taken (owned bodies) or referred
+ * to (static and shared ones). */
+static struct MHD_Response *build_response(vg_http_resp *p, bool draining)
 {
-	vg_serve *s = q->s;
-	vg_http_resp *p = &q->resp;
-	if (q->audit_failed) {
-		vg_http_resp_release(p);
-		vg_http_resp_init(p);
-		vg_http_error(p, 500, "internal", "audit log unavailable / journal d'audit indisponible");
-		p->log_note = "audit-failed";
-	}
 	struct MHD_Response *r;
 	if (!p->body || !p->body_len) {
 		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
@@ -401,7 +502,7 @@ static enum MHD_Result send_now(rq *q)
 		}
 	}
 	if (!r)
-		return MHD_NO;
+		return NULL;
 	bool has_cache = false;
 	for (size_t i = 0; i < p->nheaders; i++) {
 		if (!strcasecmp(p->headers[i].name, "Cache-Control"))
@@ -416,9 +517,48 @@ static enum MHD_Result send_now(rq *q)
 	add_header(r, "Referrer-Policy", "no-referrer");
 	if (!has_cache)
 		add_header(r, "Cache-Control", "no-store");
-	if (atomic_load(&s->draining))
+	if (draining)
 		add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	return r;
+}
+
+static void destroy_prepared(void *r)
+{
+	MHD_destroy_response(r);
+}
+
+/* Sends q->resp now. */
+static enum MHD_Result send_now(rq *q)
+{
+	vg_serve *s = q->s;
+	vg_http_resp *p = &q->resp;
+	if (q->audit_failed) {
+		vg_http_resp_release(p);
+		vg_http_resp_init(p);
+		vg_http_error(p, 500, "internal", "audit log unavailable / journal d'audit indisponible");
+		p->log_note = "audit-failed";
+	}
+	bool draining = atomic_load(&s->draining);
 	q->status = p->status;
+	if (p->shared && !p->nheaders && !draining) {
+		/* a shared body (a cached answer): one response object, headers
+		 * and all, prepared once and queued again and again (the
+		 * library counts its uses; the shared body outlives them, q
+		 * holds a reference until on_completed) */
+		struct MHD_Response *r = vg_http_shared_prepared(p->shared);
+		if (!r) {
+			struct MHD_Response *mine = build_response(p, false);
+			if (!mine)
+				return MHD_NO;
+			r = vg_http_shared_set_prepared(p->shared, mine, destroy_prepared);
+			if (r != mine)
+				MHD_destroy_response(mine);
+		}
+		return MHD_queue_response(q->conn, (unsigned)p->status, r);
+	}
+	struct MHD_Response *r = build_response(p, draining);
+	if (!r)
+		return MHD_NO;
 	enum MHD_Result ret = MHD_queue_response(q->conn, (unsigned)p->status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -531,17 +671,16 @@ static void handle(vg_serve *s, rq *q, const char *url, const char *method)
 	gen_release(g);
 }
 
-/* Whether q must wait before it is sent; marks audit failures. */
-static bool must_wait(vg_serve *s, rq *q)
+/* Whether q's audit line is still to become durable; marks audit
+ * failures. */
+static bool ticket_pending(vg_serve *s, rq *q)
 {
-	if (q->ticket) {
-		int pr = s->audit ? vg_audit_poll(s->audit, q->ticket) : VG_EIO;
-		if (pr < 0)
-			q->audit_failed = true;
-		else if (pr == 0)
-			return true;
-	}
-	return q->not_before > now_ms();
+	if (!q->ticket || q->audit_failed)
+		return false;
+	int pr = s->audit ? vg_audit_poll(s->audit, q->ticket) : VG_EIO;
+	if (pr < 0)
+		q->audit_failed = true;
+	return pr == 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -605,19 +744,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	handle(s, q, url, method);
 	q->not_before = q->resp.not_before_ms;
 	q->ticket = q->resp.audit_ticket;
-	if (!must_wait(s, q))
+	if (!q->ticket && q->not_before <= now_ms())
 		return send_now(q);
 	pthread_mutex_lock(&s->sch_mu);
 	if (s->sch_running && !s->sch_stop) {
+		/* a ticket not yet durable: the audit log's notify resumes it
+		 * once it is (it takes sch_mu, held here, so it cannot slip
+		 * between this look and the push below) */
+		bool by_ticket = ticket_pending(s, q);
+		if (!by_ticket && q->not_before <= now_ms()) {
+			pthread_mutex_unlock(&s->sch_mu);
+			return send_now(q);
+		}
 		/* invariant 1 */
 		q->have_resp = true;
 		MHD_suspend_connection(c);
-		bool by_ticket = q->ticket && !q->audit_failed &&
-		                 vg_audit_poll(s->audit, q->ticket) == 0;
 		heap_push(by_ticket ? &s->by_ticket : &s->by_time, q);
-		/* a ticket not yet durable: the audit log's notify wakes the
-		 * scheduler once it is (it takes sch_mu, held here, so it
-		 * cannot slip between the poll above and the push) */
 		if (!by_ticket)
 			pthread_cond_signal(&s->sch_cv);
 		pthread_mutex_unlock(&s->sch_mu);

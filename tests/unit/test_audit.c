@@ -4,8 +4,10 @@
 #include "vigie/audit.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -139,6 +141,77 @@ static void test_no_wait_sync(void **state)
 	assert_int_equal(vg_audit_verify(path, NULL, &c, NULL), 0);
 	assert_true(c.ok);
 	assert_int_equal(c.lines, 4);
+}
+
+/* Several threads append and wait at once: every ticket becomes durable,
+ * the notify runs, vg_audit_durable agrees, and the chain verifies (with
+ * and without waiting for the sync). */
+#define CONC_THREADS 4
+#define CONC_LINES 200
+
+typedef struct conc {
+	vg_audit *a;
+	unsigned id;
+} conc;
+
+static atomic_uint notified;
+
+static void count_notify(void *arg)
+{
+	(void)arg;
+	atomic_fetch_add(&notified, 1);
+}
+
+static void *conc_main(void *arg)
+{
+	conc *c = arg;
+	for (unsigned i = 0; i < CONC_LINES; i++) {
+		vg_audit_rec r = {.token = "t", .kind = "email", .has_pseudonym = true,
+		                  .pseudonym = c->id * 1000 + i, .result = "exposed"};
+		uint64_t t = 0;
+		if (vg_audit_append(c->a, &r, &t, NULL) != 0 || t == 0)
+			return (void *)1;
+		if (i % 3 == 0 && vg_audit_wait(c->a, t) != 0)
+			return (void *)1;
+		if (i % 3 == 0 && vg_audit_poll(c->a, t) != 1)
+			return (void *)1;
+	}
+	return NULL;
+}
+
+static void test_concurrent(void **state)
+{
+	(void)state;
+	for (int sync = 0; sync < 2; sync++) {
+		unlink(path);
+		vg_audit *a;
+		assert_int_equal(vg_audit_open(path, &a, NULL), 0);
+		vg_audit_set_wait_sync(a, sync);
+		atomic_store(&notified, 0);
+		vg_audit_set_notify(a, count_notify, NULL);
+		pthread_t th[CONC_THREADS];
+		conc cs[CONC_THREADS];
+		for (unsigned i = 0; i < CONC_THREADS; i++) {
+			cs[i] = (conc){.a = a, .id = i};
+			assert_int_equal(pthread_create(&th[i], NULL, conc_main, &cs[i]), 0);
+		}
+		for (unsigned i = 0; i < CONC_THREADS; i++) {
+			void *rv;
+			pthread_join(th[i], &rv);
+			assert_null(rv);
+		}
+		uint64_t last = CONC_THREADS * CONC_LINES;
+		assert_int_equal(vg_audit_wait(a, last), 0);
+		uint64_t d = 0;
+		assert_int_equal(vg_audit_durable(a, &d), 0);
+		assert_int_equal(d, last);
+		assert_true(atomic_load(&notified) > 0);
+		vg_audit_close(a);
+		vg_audit_check c;
+		assert_int_equal(vg_audit_verify(path, NULL, &c, NULL), 0);
+		assert_true(c.ok);
+		assert_int_equal(c.lines, last);
+	}
 }
 
 static void test_bad_records(void **state)
@@ -314,6 +387,7 @@ int main(void)
 	    cmocka_unit_test(test_write_and_verify),
 	    cmocka_unit_test(test_reopen_continues),
 	    cmocka_unit_test(test_no_wait_sync),
+	    cmocka_unit_test(test_concurrent),
 	    cmocka_unit_test(test_bad_records),
 	    cmocka_unit_test(test_tamper),
 	    cmocka_unit_test(test_open_refuses_damaged_tail),

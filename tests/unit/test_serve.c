@@ -423,6 +423,78 @@ static void test_operator(void **state)
 	assert_non_null(strstr(buf, "\"pseudonym\":null,\"result\":\"invalid\""));
 }
 
+static int prepared_freed;
+
+static void free_prepared(void *p)
+{
+	assert_string_equal(p, "prepared");
+	prepared_freed++;
+}
+
+/* The answers' cache: a hit shares the cached body (no copy) and keeps it
+ * alive after the cache lets it go; the server's prepared object is kept
+ * once and freed with the body. */
+static void test_answer_cache(void **state)
+{
+	(void)state;
+	vg_tokenstore *ts;
+	vg_audit *au;
+	assert_int_equal(vg_tokenstore_open(tokpath, 1000, 1000, &ts, NULL), 0);
+	assert_int_equal(vg_audit_open(auditpath, &au, NULL), 0);
+	vg_api_operator op = {.tokens = ts, .audit = au, .max_body = 1024,
+	                      .cache = vg_api_cache_new()};
+	char auth[96];
+	snprintf(auth, sizeof(auth), "Bearer %s", token);
+	vg_http_req req = mkreq("{\"kind\":\"email\",\"value\":\"virginie-blandin13@gmail.com\"}", auth);
+	vg_http_resp r1, r2, r3;
+	json_t *j = call(vg_api_operator_check, &op, &req, &r1);
+	json_decref(j);
+	assert_null(r1.shared); /* a miss: computed */
+	j = call(vg_api_operator_check, &op, &req, &r2);
+	assert_true(json_is_true(json_object_get(j, "exposed")));
+	json_decref(j);
+	assert_non_null(r2.shared);
+	assert_int_equal(r2.status, 200);
+	assert_string_equal(r2.content_type, "application/json");
+	assert_int_equal(r2.body_len, r1.body_len);
+	assert_memory_equal(r2.body, r1.body, r1.body_len);
+	assert_true(r2.audit_ticket > r1.audit_ticket); /* audited all the same */
+	j = call(vg_api_operator_check, &op, &req, &r3);
+	json_decref(j);
+	assert_ptr_equal(r3.body, r2.body); /* the same bytes */
+	uint64_t last = r3.audit_ticket;
+
+	static char obj[] = "prepared", other[] = "other";
+	prepared_freed = 0;
+	assert_null(vg_http_shared_prepared(r2.shared));
+	assert_ptr_equal(vg_http_shared_set_prepared(r2.shared, obj, free_prepared), obj);
+	assert_ptr_equal(vg_http_shared_set_prepared(r2.shared, other, free_prepared), obj);
+	assert_ptr_equal(vg_http_shared_prepared(r3.shared), obj);
+
+	/* the cache goes: the answers in hand stay valid */
+	vg_api_cache_free(op.cache);
+	assert_memory_equal(r2.body, r1.body, r1.body_len);
+	vg_http_resp_release(&r2);
+	assert_int_equal(prepared_freed, 0);
+	assert_memory_equal(r3.body, r1.body, r1.body_len);
+	vg_http_resp_release(&r3);
+	assert_int_equal(prepared_freed, 1);
+	vg_http_resp_release(&r1);
+
+	/* an error set after a shared body drops the reference */
+	vg_http_shared *sh = vg_http_shared_new("{}", 2, "application/json");
+	vg_http_resp_init(&r1);
+	vg_http_set_shared(&r1, 200, sh);
+	vg_http_shared_unref(sh);
+	vg_http_error(&r1, 500, "internal", "x");
+	assert_null(r1.shared);
+	vg_http_resp_release(&r1);
+
+	assert_int_equal(vg_audit_wait(au, last), 0);
+	vg_audit_close(au);
+	vg_tokenstore_free(ts);
+}
+
 static void test_operator_without_tokens(void **state)
 {
 	(void)state;
@@ -482,6 +554,7 @@ int main(void)
 	    cmocka_unit_test(test_bearer),   cmocka_unit_test(test_listen),
 	    cmocka_unit_test(test_config),   cmocka_unit_test(test_operator),
 	    cmocka_unit_test(test_operator_without_tokens), cmocka_unit_test(test_health_and_scan),
+	    cmocka_unit_test(test_answer_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
