@@ -76,7 +76,7 @@ and a stop request (SIGTERM, Ctrl-C) ends with the summary:
   $ head -n 7000 s.jsonl > live.jsonl
   $ vigie --lang en watch -F live.jsonl > live.out 2> live.err & pid=$!
   > tail -n +7001 s.jsonl >> live.jsonl
-  > for i in $(seq 600); do [ "$(grep -c '"type":"alert"' live.out)" -ge 2 ] && break; sleep 0.1; done
+  > for i in $(seq 600); do [ "$(cat live.out 2>/dev/null | grep -c '"type":"alert"')" -ge 2 ] && break; sleep 0.1; done
   > kill -TERM $pid; wait $pid; echo "exit $?"
   > grep -c '"type":"alert"' live.out; grep -o '"account":"[a-z0-9]*"' live.out | sort -u
   > cat live.err
