@@ -12,6 +12,7 @@
  */
 #include "cli/cli.h"
 #include "vigie/password.h"
+#include "vigie/pwned.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -22,8 +23,9 @@
 #include <unistd.h>
 
 static const char help_fr[] =
-    "Usage : vigie password [--ranges DIR | --api URL] [--json] [--min-score N]\n"
-    "        vigie password --batch [--ranges DIR | --api URL] < FICHIER\n"
+    "Usage : vigie password [--registry DIR | --ranges DIR | --api URL] [--json]\n"
+    "                       [--min-score N]\n"
+    "        vigie password --batch [--registry DIR | --ranges DIR | --api URL] < FICHIER\n"
     "\n"
     "Dit si un mot de passe est robuste (score 0 à 4, essais nécessaires, temps\n"
     "pour le casser, conseils) et s'il figure dans une fuite. Le mot de passe est\n"
@@ -31,6 +33,8 @@ static const char help_fr[] =
     "n'est jamais accepté en argument, ni affiché, ni journalisé.\n"
     "\n"
     "Options :\n"
+    "  --registry DIR       cherche dans le registre local de mots de passe divulgués\n"
+    "                       (écrit par vigie ingest --passwords --registry DIR)\n"
     "  --ranges DIR         cherche dans des fichiers de plages locaux DIR/XXXXX\n"
     "                       (format Have I Been Pwned, écrits par vigie export-ranges)\n"
     "  --api URL            interroge une API de plages compatible Have I Been Pwned\n"
@@ -54,8 +58,9 @@ static const char help_fr[] =
     "invalide).\n";
 
 static const char help_en[] =
-    "Usage: vigie password [--ranges DIR | --api URL] [--json] [--min-score N]\n"
-    "       vigie password --batch [--ranges DIR | --api URL] < FILE\n"
+    "Usage: vigie password [--registry DIR | --ranges DIR | --api URL] [--json]\n"
+    "                      [--min-score N]\n"
+    "       vigie password --batch [--registry DIR | --ranges DIR | --api URL] < FILE\n"
     "\n"
     "Says whether a password is strong (score 0 to 4, guesses needed, time to\n"
     "crack, advice) and whether it is in a leak. The password is typed without\n"
@@ -63,6 +68,8 @@ static const char help_en[] =
     "accepted as an argument, shown or logged.\n"
     "\n"
     "Options:\n"
+    "  --registry DIR       look it up in the local store of breached passwords\n"
+    "                       (written by vigie ingest --passwords --registry DIR)\n"
     "  --ranges DIR         look it up in local range files DIR/XXXXX (Have I Been\n"
     "                       Pwned format, as written by vigie export-ranges)\n"
     "  --api URL            ask a Have-I-Been-Pwned-compatible range API (e.g.\n"
@@ -88,6 +95,8 @@ static const char help_en[] =
 
 typedef struct opts {
 	const char *ranges;
+	const char *registry; /* the store of `vigie ingest --passwords` */
+	vg_pwned *store;
 	const char *api_url;
 	vg_pw_api *api;
 	int min_score;
@@ -105,17 +114,28 @@ typedef struct breach {
 static void lookup(const opts *o, const char *pw, size_t len, breach *b)
 {
 	memset(b, 0, sizeof(*b));
-	if (!o->ranges && !o->api)
+	if (!o->ranges && !o->api && !o->store)
 		return;
 	uint8_t sha1[VG_SHA1_LEN];
 	vg_password_sha1(pw, len, sha1);
-	int rc = o->ranges ? vg_password_breach_local(o->ranges, sha1, &b->count, &b->err)
-	                   : vg_pw_api_lookup(o->api, sha1, &b->count, &b->err);
+	int rc = 0;
+	if (o->store)
+		b->count = vg_pwned_lookup(o->store, sha1);
+	else
+		rc = o->ranges ? vg_password_breach_local(o->ranges, sha1, &b->count, &b->err)
+		               : vg_pw_api_lookup(o->api, sha1, &b->count, &b->err);
 	sodium_memzero(sha1, sizeof(sha1));
 	if (rc)
 		b->failed = true;
 	else
 		b->checked = true;
+}
+
+static const char *source_text(const opts *o)
+{
+	return o->store    ? L("registre local", "local registry")
+	       : o->ranges ? L("plages locales", "local ranges")
+	                   : L("API", "API");
 }
 
 static json_t *reason_json(const vg_reason *r)
@@ -150,8 +170,9 @@ static json_t *result_json(const opts *o, const vg_pw_strength *s, const breach 
 	json_object_set_new(j, "feedback", fb);
 	json_t *br = json_object();
 	json_object_set_new(br, "checked", json_boolean(b->checked));
-	if (o->ranges || o->api_url)
-		json_object_set_new(br, "source", json_string(o->ranges ? "ranges" : "api"));
+	if (o->ranges || o->api_url || o->store)
+		json_object_set_new(br, "source",
+		                    json_string(o->store ? "registry" : o->ranges ? "ranges" : "api"));
 	if (b->checked) {
 		json_object_set_new(br, "found", json_boolean(b->count > 0));
 		json_object_set_new(br, "count", json_integer((json_int_t)(b->count > INT64_MAX ? INT64_MAX : b->count)));
@@ -204,15 +225,15 @@ static void print_text(const opts *o, const vg_pw_strength *s, const breach *b, 
 	if (b->checked && b->count)
 		printf(L("Fuites : TROUVÉ, %llu fois dans les fuites connues (%s). Ne l'utilisez plus.\n",
 		         "Leaks: FOUND, %llu times in known leaks (%s). Stop using it.\n"),
-		       (unsigned long long)b->count,
-		       o->ranges ? L("plages locales", "local ranges") : L("API", "API"));
+		       (unsigned long long)b->count, source_text(o));
 	else if (b->checked)
 		printf(L("Fuites : absent des fuites connues (%s).\n",
 		         "Leaks: not in known leaks (%s).\n"),
-		       o->ranges ? L("plages locales", "local ranges") : L("API", "API"));
+		       source_text(o));
 	else if (!b->failed)
-		fputs(L("Fuites : non vérifié (--ranges DIR ou --api URL pour vérifier).\n",
-		        "Leaks: not checked (--ranges DIR or --api URL to check).\n"),
+		fputs(L("Fuites : non vérifié (--registry DIR, --ranges DIR ou --api URL pour "
+		        "vérifier).\n",
+		        "Leaks: not checked (--registry DIR, --ranges DIR or --api URL to check).\n"),
 		      stdout);
 	printf(L("Verdict : %s\n", "Verdict: %s\n"),
 	       ok ? L("acceptable", "acceptable")
@@ -366,6 +387,7 @@ static int run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"ranges", required_argument, NULL, 'r'}, {"api", required_argument, NULL, 'a'},
+	    {"registry", required_argument, NULL, 'R'},
 	    {"timeout", required_argument, NULL, 't'}, {"min-score", required_argument, NULL, 'm'},
 	    {"json", no_argument, NULL, 'j'},         {"batch", no_argument, NULL, 'b'},
 	    {"lang", required_argument, NULL, 'l'},   {"help", no_argument, NULL, 'h'},
@@ -383,6 +405,9 @@ static int run(int argc, char **argv)
 		switch (c) {
 		case 'r':
 			o.ranges = optarg;
+			break;
+		case 'R':
+			o.registry = optarg;
 			break;
 		case 'a':
 			o.api_url = optarg;
@@ -429,9 +454,22 @@ static int run(int argc, char **argv)
 		                              "a password is never given as an argument (it would stay "
 		                              "in shell history and the process list): type it at the "
 		                              "prompt, or pass it on standard input"));
-	if (o.ranges && o.api_url)
-		return cli_usage_error(CMD, L("--ranges ou --api, pas les deux",
-		                              "--ranges or --api, not both"));
+	if ((o.ranges != NULL) + (o.api_url != NULL) + (o.registry != NULL) > 1)
+		return cli_usage_error(CMD, L("une seule source : --registry, --ranges ou --api",
+		                              "one source only: --registry, --ranges or --api"));
+	if (o.registry) {
+		vg_err err = {0};
+		int rc = vg_pwned_open(o.registry, VG_PWNED_SHA1, &o.store, &err);
+		if (rc == VG_ENOTFOUND)
+			return cli_fail(CMD, EXIT_DATA,
+			                L("%s : aucun mot de passe divulgué intégré (vigie ingest "
+			                  "--passwords --registry %s FICHIER)",
+			                  "%s: no breached passwords ingested (vigie ingest --passwords "
+			                  "--registry %s FILE)"),
+			                o.registry, o.registry);
+		if (rc)
+			return cli_fail(CMD, EXIT_DATA, "%s", err.msg);
+	}
 	if (o.api_url) {
 		vg_err err = {0};
 		vg_pw_api_opts ao = {.timeout_ms = timeout_s * 1000,
@@ -444,6 +482,7 @@ static int run(int argc, char **argv)
 	}
 	int status = batch ? run_batch(&o) : run_one(&o);
 	vg_pw_api_close(o.api);
+	vg_pwned_close(o.store);
 	return status;
 }
 

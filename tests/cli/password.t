@@ -20,7 +20,7 @@ A password is never taken from the command line, and never quoted back:
   Aide : vigie help password
   [2]
   $ vigie password --ranges a --api http://127.0.0.1:9 < /dev/null
-  vigie password: --ranges ou --api, pas les deux
+  vigie password: une seule source : --registry, --ranges ou --api
   Aide : vigie help password
   [2]
   $ vigie password --lang en --api ftp://example.org < /dev/null
@@ -53,7 +53,7 @@ The text answer, in French by default. A top-10 password is weak (exit 1):
   Attention : C'est l'un des 10 mots de passe les plus courants.
   Conseils :
     - Ajoutez un ou deux mots. Les mots peu courants sont meilleurs.
-  Fuites : non vérifié (--ranges DIR ou --api URL pour vérifier).
+  Fuites : non vérifié (--registry DIR, --ranges DIR ou --api URL pour vérifier).
   Verdict : trop faible
   [1]
   $ echo 'x7#kP!2mQz9@' | vigie --lang en password | sed -n '1p;$p'
@@ -165,3 +165,25 @@ No output ever holds a password:
   $ printf 'password\nx7#kP!2mQz9@\n\nCorrect-Horse-Battery-Staple-2024\n' | vigie password --batch --ranges ranges > all.out 2>&1; grep -c -e 'x7#kP' -e 'Horse' -e '"password' all.out
   0
   [1]
+
+The local store that `vigie ingest --passwords` builds in a registry
+directory (SHA-1 looked up in the store itself, nothing leaves):
+
+  $ printf 'azerty:9\nsoleil2024\n' > list.txt
+  $ vigie ingest --passwords --registry preg -q list.txt > /dev/null
+  $ echo azerty | vigie password --registry preg | grep Fuites
+  Fuites : TROUVÉ, 9 fois dans les fuites connues (registre local). Ne l'utilisez plus.
+  $ echo azerty | vigie password --registry preg --json | jq -c .breach
+  {"checked":true,"source":"registry","found":true,"count":9}
+  $ echo 'Xk9#vLq2!mZp7wR' | vigie --lang en password --registry preg | grep Leaks
+  Leaks: not in known leaks (local registry).
+  $ printf 'soleil2024\nazerty\n' | vigie password --batch --registry preg | jq -c '[.line, .breach.count]'
+  [1,1]
+  [2,9]
+  $ echo x | vigie --lang en password --registry nowhere
+  vigie password: nowhere: no breached passwords ingested (vigie ingest --passwords --registry nowhere FILE)
+  [3]
+  $ echo x | vigie password --registry preg --ranges r
+  vigie password: une seule source : --registry, --ranges ou --api
+  Aide : vigie help password
+  [2]
