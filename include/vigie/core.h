@@ -77,4 +77,15 @@ char *vg_xstrdup(const char *s);
 /* Library version, "MAJOR.MINOR.PATCH". */
 const char *vg_version(void);
 
+/*
+ * Reads a secret file (a key) into buf: it must be a regular file that
+ * neither group nor others can access (mode 0600 or stricter; otherwise it
+ * is refused with the chmod that fixes it), read up to cap bytes; *len gets
+ * the bytes read (cap means "cap or more"). what names the file in errors
+ * ("key file", "attestation key file"). Errors: VG_ENOTFOUND (no such
+ * file), VG_EINVAL (not regular, too open), VG_EIO. The caller wipes buf.
+ */
+int vg_secret_file_read(const char *path, const char *what, void *buf, size_t cap, size_t *len,
+                        vg_err *err) VG_MUST_CHECK;
+
 #endif

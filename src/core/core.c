@@ -3,6 +3,12 @@
  */
 #include "vigie/core.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,4 +107,50 @@ char *vg_xstrdup(const char *s)
 const char *vg_version(void)
 {
 	return VIGIE_VERSION;
+}
+
+int vg_secret_file_read(const char *path, const char *what, void *buf, size_t cap, size_t *len,
+                        vg_err *err)
+{
+	*len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return vg_err_set(err, errno == ENOENT ? VG_ENOTFOUND : VG_EIO, "cannot open %s %s: %s",
+		                  what, path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		return vg_err_set(err, VG_EIO, "cannot stat %s %s: %s", what, path, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return vg_err_set(err, VG_EINVAL, "%s %s is not a regular file", what, path);
+	}
+	if (st.st_mode & 077) {
+		close(fd);
+		return vg_err_set(err, VG_EINVAL,
+		                  "%s %s is accessible to group or others (mode %04o); "
+		                  "refusing to use it: run chmod 600 %s, and consider the key "
+		                  "compromised if others could read it",
+		                  what, path, (unsigned)(st.st_mode & 07777), path);
+	}
+	size_t n = 0;
+	while (n < cap) {
+		ssize_t r = read(fd, (char *)buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			close(fd);
+			sodium_memzero(buf, cap);
+			return vg_err_set(err, VG_EIO, "cannot read %s %s: %s", what, path, strerror(e));
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	*len = n;
+	return 0;
 }

@@ -136,45 +136,11 @@ int vg_attest_key_create(const char *path, vg_attest_key **out, vg_err *err)
 
 int vg_attest_key_load(const char *path, vg_attest_key **out, vg_err *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return vg_err_set(err, errno == ENOENT ? VG_ENOTFOUND : VG_EIO,
-		                  "cannot open attestation key file %s: %s", path, strerror(errno));
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		int e = errno;
-		close(fd);
-		return vg_err_set(err, VG_EIO, "cannot stat key file %s: %s", path, strerror(e));
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return vg_err_set(err, VG_EINVAL, "key file %s is not a regular file", path);
-	}
-	if (st.st_mode & 077) {
-		close(fd);
-		return vg_err_set(err, VG_EINVAL,
-		                  "key file %s is accessible to group or others (mode %04o); "
-		                  "refusing to use it: run chmod 600 %s, and consider the key "
-		                  "compromised if others could read it",
-		                  path, (unsigned)(st.st_mode & 07777), path);
-	}
 	char buf[160];
-	size_t len = 0;
-	for (;;) {
-		ssize_t r = read(fd, buf + len, sizeof(buf) - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			close(fd);
-			sodium_memzero(buf, sizeof(buf));
-			return vg_err_set(err, VG_EIO, "cannot read key file %s: %s", path,
-			                  strerror(e));
-		}
-		if (r == 0 || (len += (size_t)r) == sizeof(buf))
-			break;
-	}
-	close(fd);
+	size_t len;
+	int rrc = vg_secret_file_read(path, "attestation key file", buf, sizeof(buf), &len, err);
+	if (rrc)
+		return rrc;
 	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
 		len--;
 	uint8_t seed[crypto_sign_SEEDBYTES];

@@ -157,49 +157,12 @@ int vg_regkey_from_hex(const char *s, size_t n, vg_regkey **out, vg_err *err)
 
 int vg_regkey_load_file(const char *path, vg_regkey **out, vg_err *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return vg_err_set(err, errno == ENOENT ? VG_ENOTFOUND : VG_EIO,
-		                  "cannot open key file %s: %s", path, strerror(errno));
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		int e = errno;
-		close(fd);
-		return vg_err_set(err, VG_EIO, "cannot stat key file %s: %s", path, strerror(e));
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return vg_err_set(err, VG_EINVAL, "key file %s is not a regular file", path);
-	}
-	if (st.st_mode & 077) {
-		close(fd);
-		return vg_err_set(err, VG_EINVAL,
-		                  "key file %s is accessible to group or others (mode %04o); "
-		                  "refusing to use it: run chmod 600 %s, and consider the key "
-		                  "compromised if others could read it",
-		                  path, (unsigned)(st.st_mode & 07777), path);
-	}
 	/* 32 raw bytes, or 64 hex characters and whitespace: never more than this */
 	uint8_t buf[160];
-	size_t len = 0;
-	for (;;) {
-		ssize_t r = read(fd, buf + len, sizeof(buf) - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			close(fd);
-			sodium_memzero(buf, sizeof(buf));
-			return vg_err_set(err, VG_EIO, "cannot read key file %s: %s", path,
-			                  strerror(e));
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-		if (len == sizeof(buf))
-			break;
-	}
-	close(fd);
+	size_t len;
+	int rrc = vg_secret_file_read(path, "key file", buf, sizeof(buf), &len, err);
+	if (rrc)
+		return rrc;
 	int rc;
 	if (len == VG_REGKEY_BYTES) {
 		rc = key_new(buf, out);

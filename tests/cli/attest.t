@@ -41,7 +41,7 @@ The public key, as PEM that openssl reads, and as JSON:
   }
   $ chmod 644 test.key
   $ vigie attest pubkey --key test.key
-  vigie attest: clé illisible : key file test.key is accessible to group or others (mode 0644); refusing to use it: run chmod 600 test.key, and consider the key compromised if others could read it
+  vigie attest: clé illisible : attestation key file test.key is accessible to group or others (mode 0644); refusing to use it: run chmod 600 test.key, and consider the key compromised if others could read it
   [3]
   $ chmod 600 test.key
 
