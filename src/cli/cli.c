@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 vg_lang cli_lang = VG_LANG_FR;
 
@@ -54,4 +55,31 @@ int cli_bad_option(const char *cmd, int optopt_c, char **argv, int optind_v)
 				       optopt_c);
 	return cli_usage_error(cmd, L("option inconnue ou sans valeur : %s", "unknown option or missing value: %s"),
 			       opt ? opt : "?");
+}
+
+/* ------------------------------------------------------------ clean stop */
+
+volatile sig_atomic_t cli_stop_flag;
+volatile sig_atomic_t cli_stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	if (cli_stop_flag && sig == SIGINT) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	if (!cli_stop_flag)
+		cli_stop_signal = sig;
+	cli_stop_flag = 1;
+}
+
+void cli_stop_handlers(bool dfl)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = dfl ? SIG_DFL : on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }

@@ -15,6 +15,8 @@
 
 #include "vigie/core.h"
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 enum { EXIT_OK = 0, EXIT_NEGATIVE = 1, EXIT_USAGE = 2, EXIT_DATA = 3, EXIT_INTERNAL = 4 };
@@ -69,5 +71,16 @@ extern const vg_cmd cmd_export_ranges;
 
 /* `vigie ingest --passwords ...` (ingest_passwords.c), called by cmd_ingest. */
 int cli_ingest_passwords(int argc, char **argv);
+
+/*
+ * A clean stop on SIGINT/SIGTERM for long jobs (ingest): the first signal
+ * sets cli_stop_flag (and cli_stop_signal to it), which the library polls;
+ * a second SIGINT (an impatient Ctrl-C) kills at once. A repeated SIGTERM
+ * is the same request (timeout(1) sends it to the process and its group).
+ * cli_stop_handlers(true) puts the default dispositions back.
+ */
+extern volatile sig_atomic_t cli_stop_flag;
+extern volatile sig_atomic_t cli_stop_signal;
+void cli_stop_handlers(bool dfl);
 
 #endif

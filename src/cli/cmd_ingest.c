@@ -134,37 +134,6 @@ static const char help_en[] =
     "SIGINT or SIGTERM: nothing is published, and vigie dies of the same signal\n"
     "(status 130 or 143 in a shell).\n";
 
-/* ------------------------------------------------------------ signals */
-
-static volatile sig_atomic_t stop_flag;
-static volatile sig_atomic_t stop_signal;
-
-/* First SIGINT/SIGTERM: ask for a clean stop; a second SIGINT (an impatient
- * Ctrl-C): die now. A repeated SIGTERM is the same request (timeout(1) sends
- * it to the process and to its group). */
-static void on_signal(int sig)
-{
-	if (stop_flag && sig == SIGINT) {
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	if (!stop_flag)
-		stop_signal = sig;
-	stop_flag = 1;
-}
-
-/* Installs or removes (dfl) the handlers. */
-static void set_handlers(bool dfl)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = dfl ? SIG_DFL : on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 /* ------------------------------------------------------------ progress */
 
 typedef struct progress {
@@ -180,7 +149,7 @@ static void on_progress(void *ctx, const vg_ingest_progress *p)
 	progress *pr = ctx;
 	char line[256];
 	if (p->phase == VG_INGEST_PHASE_COMMIT)
-		set_handlers(true); /* from here a signal kills at once: the publish is atomic */
+		cli_stop_handlers(true); /* from here a signal kills at once: the publish is atomic */
 	if (!pr->display)
 		return;
 	if (p->phase == VG_INGEST_PHASE_COMMIT) {
@@ -616,12 +585,12 @@ static int run(int argc, char **argv)
 	o.special = special;
 	o.nspecial = nspecial;
 	o.lang = cli_lang;
-	o.stop = &stop_flag;
+	o.stop = &cli_stop_flag;
 	progress pr = {0};
 	pr.display = !quiet && isatty(STDERR_FILENO);
 	o.progress = on_progress; /* also switches the signal handlers at commit */
 	o.progress_ctx = &pr;
-	set_handlers(false);
+	cli_stop_handlers(false);
 
 	vg_ingest_summary s;
 	vg_err err;
@@ -630,19 +599,19 @@ static int run(int argc, char **argv)
 	                        &s, &err);
 	if (pr.shown)
 		fprintf(stderr, "\r%-78s\r", "");
-	if (s.interrupted || stop_flag) {
+	if (s.interrupted || cli_stop_flag) {
 		if (!s.committed || !s.result.published)
 			fprintf(stderr, "vigie ingest: %s\n",
 			        L("interrompu : rien n'a été publié, le registre est inchangé",
 			          "interrupted: nothing was published, the registry is unchanged"));
 		vg_ingest_summary_release(&s);
 		free(special);
-		int sig = stop_signal ? stop_signal : SIGINT;
-		set_handlers(true);
+		int sig = cli_stop_signal ? cli_stop_signal : SIGINT;
+		cli_stop_handlers(true);
 		raise(sig);
 		return EXIT_DATA;
 	}
-	set_handlers(true);
+	cli_stop_handlers(true);
 	if (irc == VG_EUSAGE) {
 		rc = cli_usage_error("ingest", "%s", err.msg);
 	} else if (irc != 0) {

@@ -18,31 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t stop_flag;
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	if (stop_flag && sig == SIGINT) {
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	if (!stop_flag)
-		stop_signal = sig;
-	stop_flag = 1;
-}
-
-static void set_handlers(bool dfl)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = dfl ? SIG_DFL : on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 typedef struct progress {
 	bool display, shown;
 } progress;
@@ -51,7 +26,7 @@ static void on_progress(void *ctx, const vg_pwned_progress *p)
 {
 	progress *pr = ctx;
 	if (p->commit)
-		set_handlers(true); /* the publish is atomic: a signal now kills at once */
+		cli_stop_handlers(true); /* the publish is atomic: a signal now kills at once */
 	if (!pr->display)
 		return;
 	char line[160];
@@ -329,11 +304,11 @@ int cli_ingest_passwords(int argc, char **argv)
 		const char *env = getenv("VIGIE_REGISTRY");
 		o.dir = env && *env ? env : "vigie-registry";
 	}
-	o.stop = &stop_flag;
+	o.stop = &cli_stop_flag;
 	progress pr = {!quiet && isatty(STDERR_FILENO), false};
 	o.progress = on_progress;
 	o.progress_ctx = &pr;
-	set_handlers(false);
+	cli_stop_handlers(false);
 	vg_pwned_summary s;
 	vg_err err;
 	memset(&err, 0, sizeof(err));
@@ -341,19 +316,19 @@ int cli_ingest_passwords(int argc, char **argv)
 	                          &s, &err);
 	if (pr.shown)
 		fprintf(stderr, "\r%-78s\r", "");
-	if (s.interrupted || stop_flag) {
+	if (s.interrupted || cli_stop_flag) {
 		if (!s.committed)
 			fprintf(
 			    stderr, "vigie ingest: %s\n",
 			    L("interrompu : rien n'a été publié, les empreintes sont inchangées",
 			      "interrupted: nothing was published, the hashes are unchanged"));
 		vg_pwned_summary_release(&s);
-		int sig = stop_signal ? stop_signal : SIGINT;
-		set_handlers(true);
+		int sig = cli_stop_signal ? cli_stop_signal : SIGINT;
+		cli_stop_handlers(true);
 		raise(sig);
 		return EXIT_DATA;
 	}
-	set_handlers(true);
+	cli_stop_handlers(true);
 	int rc = EXIT_OK;
 	if (irc == VG_EUSAGE)
 		rc = cli_usage_error("ingest", "%s", err.msg);
