@@ -245,6 +245,10 @@ typedef struct vg_ingest_opts {
 	/* testing: rows per batch (0: 2048), table options */
 	size_t batch_rows;
 	const vg_table_opts *table;
+	/* testing: bytes per range of a mapped CSV file that the workers parse
+	 * (0: 256 KiB); no_ranges: the reader parses every row itself */
+	size_t range_bytes;
+	bool no_ranges;
 } vg_ingest_opts;
 
 /* Zeroes o (defaults everywhere). */

@@ -173,6 +173,42 @@ const char *vg_table_format_name(vg_table_format f);
 const char *vg_table_compression_name(vg_table_compression c);
 
 /*
+ * Ranges: a mapped CSV file (vg_table_info.stable, not JSONL) parsed by
+ * several threads, each on its own range of rows, with the same rules and
+ * results as vg_table_next() on the whole file. A clone shares the
+ * mapping and the layout (delimiter, expected width, limits) of its parent
+ * and has its own row buffers; vg_table_range() points it at the rows that
+ * start in [pos, stop) (pos must be where a row starts); vg_table_next() on
+ * it then returns those rows (the last one may end past stop), with line
+ * numbers counted from the range start (the first line of the range is 1),
+ * then 0. vg_table_row_end() gives the position after the row that starts
+ * at pos (where the next row starts), for finding where ranges may start.
+ * A clone must be closed before its parent.
+ */
+
+/* The mapping (length *len) and the position of the next row (*pos), when t
+ * can be parsed by ranges; NULL otherwise (read, compressed, JSONL, a row
+ * pending). */
+const char *vg_table_data(const vg_table *t, size_t *len, size_t *pos);
+
+/* Moves t past rows parsed elsewhere (to pos, lines more physical lines),
+ * and passes the input to on_input some way ahead of pos, as
+ * vg_table_next() does. */
+void vg_table_skip_to(vg_table *t, size_t pos, uint64_t lines);
+
+/* A clone of t for ranges (t: vg_table_data() is not NULL). 0 or VG_EINVAL. */
+int vg_table_clone(vg_table **out, const vg_table *t) VG_MUST_CHECK;
+
+/* Points clone c at the rows starting in [pos, stop). */
+void vg_table_range(vg_table *c, size_t pos, size_t stop);
+
+/* The position of the next row in t. */
+size_t vg_table_pos(const vg_table *t);
+
+/* The position after the row that starts at pos (parsed with clone c). */
+size_t vg_table_row_end(vg_table *c, size_t pos);
+
+/*
  * Building blocks, exposed for the tests and for other readers.
  */
 

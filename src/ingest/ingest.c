@@ -92,9 +92,25 @@ typedef struct bcounts {
 	vg_ingest_reasons invalid[VG_INGEST__KINDS];
 } bcounts;
 
+/* A row rejected in a range, for the rejects file (raw is in the mapping). */
+typedef struct rrej {
+	uint64_t line; /* from the range start */
+	const char *raw;
+	size_t len;
+	const vg_reason *why;
+} rrej;
+
 typedef struct batch {
 	struct batch *next;
 	size_t file;
+	/* a range of a mapped file, parsed by the worker (else rows the reader made) */
+	bool chunk, passed;
+	uint64_t seq; /* ranges are numbered in file order over the run */
+	size_t start, stop;
+	uint64_t lines, rows_read, transcoded;
+	int first_src;
+	rrej *rj;
+	size_t nrj, caprj;
 	size_t nrows, cap_rows;
 	brow *rows;
 	vg_ingest_item *items;
@@ -150,7 +166,29 @@ typedef struct run {
 	int werr;
 	vg_err werr_msg;
 	pthread_t th[VG_INGEST_MAX_WORKERS];
+	struct warg {
+		struct run *r;
+		unsigned idx;
+	} warg[VG_INGEST_MAX_WORKERS];
 	unsigned nworkers, started;
+	/* ranges (a mapped CSV file): each worker parses with its own clone */
+	vg_table *clones[VG_INGEST_MAX_WORKERS];
+	const struct plan *cplan;
+	size_t cexpected;
+	int csrc; /* the fixed source, or -1: from the column (-2: failed, cwhy) */
+	const vg_reason *cwhy;
+	uint64_t seq_next, gate_next, fold_next, fold_base;
+	pthread_cond_t cv_gate;
+	batch **held; /* ranges back early, folded in order */
+	size_t nheld;
+	/* source spellings resolved in ranges (final: usable in any order) */
+	struct resolved {
+		char *s;
+		size_t n;
+		int idx;
+		const vg_reason *why;
+	} *resolved;
+	size_t nresolved;
 	batch *pool;
 	size_t npool;
 	size_t batch_rows;
@@ -257,12 +295,46 @@ static void work(run *r, batch *bt, vg_regbuild_local *l, vg_ingest_rowres *res)
 	}
 }
 
+/* A worker's memo of source spellings (see chunk_source). */
+#define WSRC_CACHE 8
+typedef struct wsrc {
+	struct {
+		char s[64];
+		size_t n;
+		int idx;
+		const vg_reason *why;
+	} e[WSRC_CACHE];
+	unsigned n, next;
+} wsrc;
+
+static void work_chunk(run *r, batch *bt, unsigned wi, wsrc *ws, vg_regbuild_local *l,
+                       vg_ingest_rowres *res);
+
+/* Marks range bt done and moves the gate past the ranges done in order. Under r->mu. */
+static void pass_gate(run *r, batch *bt)
+{
+	bt->passed = true;
+	for (bool moved = true; moved;) {
+		moved = false;
+		for (size_t i = 0; i < r->npool; i++) {
+			batch *b = &r->pool[i];
+			if (b->chunk && b->passed && b->seq == r->gate_next) {
+				r->gate_next++;
+				moved = true;
+			}
+		}
+	}
+	pthread_cond_broadcast(&r->cv_gate);
+}
+
 /* A worker thread: batches in, batches out, until closing. */
 static void *worker(void *arg)
 {
-	run *r = arg;
+	struct warg *wa = arg;
+	run *r = wa->r;
 	vg_regbuild_local *l = vg_regbuild_local_new(r->b, r->nworkers);
 	vg_ingest_rowres *res = vg_xmalloc(sizeof(*res));
+	wsrc *ws = vg_xcalloc(1, sizeof(*ws));
 	for (;;) {
 		pthread_mutex_lock(&r->mu);
 		while (!r->work_head && !r->closing)
@@ -278,10 +350,14 @@ static void *worker(void *arg)
 		bool skip = r->abandon;
 		pthread_mutex_unlock(&r->mu);
 
-		if (!skip)
+		if (!skip && bt->chunk)
+			work_chunk(r, bt, wa->idx, ws, l, res);
+		else if (!skip)
 			work(r, bt, l, res);
 
 		pthread_mutex_lock(&r->mu);
+		if (bt->chunk)
+			pass_gate(r, bt);
 		bt->next = NULL;
 		if (r->done_tail)
 			r->done_tail->next = bt;
@@ -302,6 +378,7 @@ static void *worker(void *arg)
 	}
 	vg_regbuild_local_free(l);
 	free(res);
+	free(ws);
 	return NULL;
 }
 
@@ -311,8 +388,10 @@ static void start_workers(run *r)
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv_work, NULL);
 	pthread_cond_init(&r->cv_done, NULL);
+	pthread_cond_init(&r->cv_gate, NULL);
 	r->npool = 2 * (size_t)r->nworkers + 2;
 	r->pool = vg_xcalloc(r->npool, sizeof(*r->pool));
+	r->held = vg_xcalloc(r->npool, sizeof(*r->held));
 	for (size_t i = 0; i < r->npool; i++) {
 		batch *bt = &r->pool[i];
 		bt->cap_rows = r->batch_rows;
@@ -325,7 +404,9 @@ static void start_workers(run *r)
 		r->free_list = bt;
 	}
 	for (unsigned i = 0; i < r->nworkers; i++) {
-		if (pthread_create(&r->th[i], NULL, worker, r) != 0) {
+		r->warg[i].r = r;
+		r->warg[i].idx = i;
+		if (pthread_create(&r->th[i], NULL, worker, &r->warg[i]) != 0) {
 			fprintf(stderr, "vigie: cannot start a worker thread\n");
 			abort();
 		}
@@ -350,12 +431,21 @@ static void stop_workers(run *r, bool abandon)
 		free(r->pool[i].items);
 		free(r->pool[i].buf);
 		free(r->pool[i].rejects);
+		free(r->pool[i].rj);
 	}
 	free(r->pool);
 	r->pool = NULL;
+	free(r->held);
+	r->held = NULL;
+	for (size_t i = 0; i < r->nresolved; i++)
+		free(r->resolved[i].s);
+	free(r->resolved);
+	r->resolved = NULL;
+	r->nresolved = 0;
 	pthread_mutex_destroy(&r->mu);
 	pthread_cond_destroy(&r->cv_work);
 	pthread_cond_destroy(&r->cv_done);
+	pthread_cond_destroy(&r->cv_gate);
 }
 
 /* ------------------------------------------------------------ the reader side */
@@ -397,6 +487,36 @@ static int recycle(run *r, batch *bt, vg_err *err)
 	return rc;
 }
 
+/* Folds a range that is back into its file's counters, in file order: its
+ * line numbers are counted from its start, and where it starts is known once
+ * the ranges before it are folded. */
+static int fold_chunk(run *r, batch *bt, vg_err *err)
+{
+	vg_ingest_file *f = &r->sum->files[bt->file];
+	int rc = recycle(r, bt, err);
+	f->c.rows_read += bt->rows_read;
+	f->c.rows_transcoded += bt->transcoded;
+	r->rows += bt->rows_read;
+	for (size_t i = 0; i < bt->nrj && !rc; i++)
+		rc = reject(r, f, r->fold_base + bt->rj[i].line, bt->rj[i].why, bt->rj[i].raw,
+		            bt->rj[i].len, err);
+	r->fold_base += bt->lines;
+	if (bt->first_src >= 0 && r->file_src < 0)
+		r->file_src = bt->first_src;
+	bt->nrj = 0;
+	return rc;
+}
+
+/* Puts a batch back on the free list. */
+static void release(run *r, batch *bt)
+{
+	bt->nrows = bt->nitems = bt->len = 0;
+	pthread_mutex_lock(&r->mu);
+	bt->next = r->free_list;
+	r->free_list = bt;
+	pthread_mutex_unlock(&r->mu);
+}
+
 /* Takes back every batch the workers are done with. Under no lock. */
 static int collect(run *r, bool wait_one, vg_err *err)
 {
@@ -410,14 +530,32 @@ static int collect(run *r, bool wait_one, vg_err *err)
 	while (list) {
 		batch *bt = list;
 		list = list->next;
-		if (!rc)
-			rc = recycle(r, bt, err);
-		bt->nrows = bt->nitems = bt->len = 0;
 		pthread_mutex_lock(&r->mu);
 		r->in_flight--;
-		bt->next = r->free_list;
-		r->free_list = bt;
 		pthread_mutex_unlock(&r->mu);
+		if (bt->chunk) {
+			r->held[r->nheld++] = bt;
+			continue;
+		}
+		if (!rc)
+			rc = recycle(r, bt, err);
+		release(r, bt);
+	}
+	/* the ranges that are next in order */
+	for (bool moved = true; moved;) {
+		moved = false;
+		for (size_t i = 0; i < r->nheld; i++) {
+			batch *bt = r->held[i];
+			if (bt->seq != r->fold_next)
+				continue;
+			if (!rc)
+				rc = fold_chunk(r, bt, err);
+			r->fold_next++;
+			r->held[i] = r->held[--r->nheld];
+			release(r, bt);
+			moved = true;
+			break;
+		}
 	}
 	return rc;
 }
@@ -434,6 +572,7 @@ static int get_batch(run *r, size_t fi, batch **out, vg_err *err)
 		if (bt) {
 			bt->next = NULL;
 			bt->file = fi;
+			bt->chunk = false;
 			bt->nrows = bt->nitems = bt->len = 0;
 			*out = bt;
 			return 0;
@@ -449,6 +588,10 @@ static void submit(run *r, batch *bt)
 {
 	pthread_mutex_lock(&r->mu);
 	r->in_flight++;
+	if (bt->chunk) {
+		bt->seq = r->seq_next++;
+		bt->passed = false;
+	}
 	bt->next = NULL;
 	if (r->work_tail)
 		r->work_tail->next = bt;
@@ -724,6 +867,296 @@ static int map_columns(run *r, vg_table *t, vg_ingest_file *f, vg_colmap *m, pla
 	return 0;
 }
 
+
+/* ------------------------------------------------------------ ranges */
+
+/*
+ * A mapped CSV file is cut into ranges of about CHUNK bytes that start
+ * where a row starts; each worker parses its own ranges (vg_table_range on
+ * its clone) and does for each row what the reader does in read_rows, then
+ * what work() does. The reader only finds where ranges start: a newline is
+ * where a row starts unless a quoted field holds it, so between two quotes
+ * the reader jumps from newline to newline, and it parses only the rows
+ * that hold a quote (vg_table_row_end), with the same rules as the
+ * workers. What depends on the order of the rows is kept: line numbers
+ * (counted per range, made absolute when the ranges are folded, in order),
+ * the rejects (written at the fold), the first source of the file, and the
+ * order in which sources are created (a spelling no one has resolved yet is
+ * resolved only once every range before this one is done: the gate).
+ */
+#define CHUNK ((size_t)256 << 10)
+#define RESOLVED_MAX 4096
+
+/* Records a row rejected in range bt. */
+static void chunk_reject(batch *bt, uint64_t line, const vg_reason *why, const char *raw,
+                         size_t len)
+{
+	if (bt->nrj == bt->caprj) {
+		bt->caprj = bt->caprj ? 2 * bt->caprj : 256;
+		bt->rj = vg_xrealloc(bt->rj, bt->caprj * sizeof(*bt->rj));
+	}
+	bt->rj[bt->nrj++] = (rrej){line, raw, len, why};
+}
+
+/* The source of a row of range bt from its source column value: from the
+ * worker's memo, else from the spellings resolved so far, else resolved now,
+ * once every range before bt is done (so that sources are created in the
+ * order of the file). */
+static int chunk_source(run *r, batch *bt, wsrc *ws, const char *s, size_t n,
+                        const vg_reason **why)
+{
+	while (n && (s[0] == ' ' || s[0] == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	if (n == 0) {
+		*why = &vg_ingest_reason_no_source;
+		return -1;
+	}
+	for (unsigned i = 0; i < ws->n; i++) {
+		if (ws->e[i].n == n && !memcmp(ws->e[i].s, s, n)) {
+			*why = ws->e[i].why;
+			return ws->e[i].idx;
+		}
+	}
+	pthread_mutex_lock(&r->mu);
+	int idx = -2;
+	for (size_t i = 0; i < r->nresolved; i++) {
+		if (r->resolved[i].n == n && !memcmp(r->resolved[i].s, s, n)) {
+			idx = r->resolved[i].idx;
+			*why = r->resolved[i].why;
+			break;
+		}
+	}
+	if (idx == -2) {
+		while (r->gate_next < bt->seq && !r->abandon)
+			pthread_cond_wait(&r->cv_gate, &r->mu);
+		*why = NULL;
+		idx = column_source(r, s, n, why);
+		if (r->nresolved < RESOLVED_MAX) {
+			if (r->nresolved % 64 == 0)
+				r->resolved = vg_xrealloc(r->resolved,
+				                          (r->nresolved + 64) * sizeof(*r->resolved));
+			struct resolved *e = &r->resolved[r->nresolved++];
+			e->s = vg_xmalloc(n);
+			memcpy(e->s, s, n);
+			e->n = n;
+			e->idx = idx;
+			e->why = idx < 0 ? *why : NULL;
+		}
+	}
+	pthread_mutex_unlock(&r->mu);
+	if (n <= sizeof(ws->e[0].s)) {
+		unsigned slot = ws->n < WSRC_CACHE ? ws->n++ : (ws->next++ % WSRC_CACHE);
+		memcpy(ws->e[slot].s, s, n);
+		ws->e[slot].n = n;
+		ws->e[slot].idx = idx;
+		ws->e[slot].why = idx < 0 ? *why : NULL;
+	}
+	return idx;
+}
+
+/* Parses and ingests the rows of range bt (a worker). */
+static void work_chunk(run *r, batch *bt, unsigned wi, wsrc *ws, vg_regbuild_local *l,
+                       vg_ingest_rowres *res)
+{
+	vg_table *t = r->clones[wi];
+	const plan *p = r->cplan;
+	const size_t expected = r->cexpected;
+	bcounts *c = &bt->res;
+	memset(c, 0, sizeof(*c));
+	bt->nrejects = 0;
+	bt->nrj = 0;
+	bt->rows_read = bt->transcoded = 0;
+	bt->first_src = -1;
+	vg_table_range(t, bt->start, bt->stop);
+	vg_ingest_item items[VG_INGEST_ROW_ITEMS_MAX];
+	vg_table_row row;
+	vg_err err;
+	while (vg_table_next(t, &row, &err) > 0) {
+		bt->rows_read++;
+		if (row.flags & VG_TABLE_ROW_TRANSCODED)
+			bt->transcoded++;
+		if (row.error) {
+			chunk_reject(bt, row.lineno, row.error, row.raw, row.raw_len);
+			continue;
+		}
+		const vg_reason *why = NULL;
+		if (expected && row.nfields != expected)
+			why = &vg_ingest_reason_field_count;
+		int src = -1;
+		if (!why) {
+			if (r->csrc != -1) {
+				src = r->csrc;
+				if (src < 0)
+					why = r->cwhy;
+			} else {
+				const vg_table_field *sf = (size_t)p->source_col < row.nfields
+				                               ? &row.fields[p->source_col]
+				                               : NULL;
+				src = sf ? chunk_source(r, bt, ws, sf->s, sf->len, &why)
+				         : (why = &vg_ingest_reason_no_source, -1);
+			}
+			if (src >= 0 && bt->first_src < 0)
+				bt->first_src = src;
+		}
+		uint16_t cats = 0;
+		size_t ni = 0;
+		if (!why) {
+			for (size_t i = 0; i < p->n; i++) {
+				size_t col = p->c[i].col;
+				if (col >= row.nfields)
+					continue;
+				const vg_table_field *fl = &row.fields[col];
+				if (fl->len == 0 ||
+				    (blank_byte(fl->s[0]) && vg_ingest_blank(fl->s, fl->len)))
+					continue;
+				cats |= p->c[i].cats;
+				if (!p->c[i].ident || ni == VG_INGEST_ROW_ITEMS_MAX)
+					continue;
+				items[ni].s = fl->s;
+				items[ni].len = fl->len;
+				items[ni].field = (vg_field)p->c[i].field;
+				ni++;
+			}
+			if (ni == 0)
+				why = &vg_ingest_reason_no_identifier;
+		}
+		if (why) {
+			chunk_reject(bt, row.lineno, why, row.raw, row.raw_len);
+			continue;
+		}
+		uint16_t srcbit = (uint16_t)(1u << src);
+		size_t n = vg_ingest_row(r->key, items, ni, cats, srcbit, res);
+		for (size_t j = 0; j < res->ninvalid; j++)
+			vg_ingest_reasons_add(&c->invalid[res->invalid[j].kind],
+			                      res->invalid[j].reason, 1);
+		if (n == 0) {
+			chunk_reject(bt, row.lineno, &vg_ingest_reason_no_identifier, row.raw,
+			             row.raw_len);
+			continue;
+		}
+		c->accepted++;
+		c->suspect += (row.flags & VG_TABLE_ROW_QUOTE_FIXED) ? 1 : 0;
+		c->src_rows[src]++;
+		for (unsigned k = 0; k < VG_CAT__COUNT; k++)
+			c->rows_with[k] += (cats >> k) & 1u;
+		for (size_t j = 0; j < n; j++)
+			c->ids[res->e[j].table]++;
+		int rc = vg_regbuild_local_add(l, res->e, n, &err);
+		if (rc)
+			worker_failed(r, rc, &err);
+	}
+	bt->lines = vg_table_stats_get(t)->lines;
+}
+
+/* Where the range that starts at row start c and should end near target
+ * ends: the first row start at or after target (see above). *q: the next
+ * quote at or after c, or len (kept from call to call). */
+static size_t chunk_end(vg_table *rt, const char *d, size_t len, size_t c, size_t target,
+                        size_t *q)
+{
+	for (;;) {
+		if (c >= target)
+			return c;
+		if (*q < c) {
+			const char *x = memchr(d + c, '"', len - c);
+			*q = x ? (size_t)(x - d) : len;
+		}
+		if (*q >= target) {
+			/* no quote in [c, target): lines are rows up to the quote */
+			const char *nl = memchr(d + target - 1, '\n', len - (target - 1));
+			if (!nl)
+				return len;
+			if (*q > (size_t)(nl - d))
+				return (size_t)(nl - d) + 1;
+			const char *b = memrchr(d + c, '\n', target - 1 - c);
+			return vg_table_row_end(rt, b ? (size_t)(b - d) + 1 : c);
+		}
+		/* the row of the line that holds the quote */
+		const char *b = memrchr(d + c, '\n', *q - c);
+		c = vg_table_row_end(rt, b ? (size_t)(b - d) + 1 : c);
+	}
+}
+
+/* The rest of a mapped CSV file by ranges (read_rows, once the columns are
+ * mapped). */
+static int read_chunks(run *r, size_t fi, vg_table *t, const plan *p, size_t expected,
+                       int src_fixed, const vg_reason *fixed_why, vg_err *err, bool *fatal)
+{
+	size_t len, pos;
+	const char *d = vg_table_data(t, &len, &pos);
+	vg_table *rt = NULL;
+	int rc = 0;
+	/* everything before is folded: line numbers go on from the table's */
+	if ((rc = drain(r, err)) != 0) {
+		*fatal = true;
+		return rc;
+	}
+	if (vg_table_clone(&rt, t) != 0)
+		return vg_err_set(err, VG_EINTERNAL, "%s: cannot parse by ranges", r->sum->files[fi].path);
+	for (unsigned i = 0; i < r->nworkers; i++)
+		if (vg_table_clone(&r->clones[i], t) != 0)
+			abort();
+	r->cplan = p;
+	r->cexpected = expected;
+	if (r->o->source || p->source_col < 0) {
+		r->csrc = src_fixed >= 0 ? src_fixed : -2;
+		r->cwhy = fixed_why ? fixed_why : &vg_ingest_reason_bad_source;
+	} else {
+		r->csrc = -1;
+	}
+	r->fold_base = vg_table_stats_get(t)->lines;
+	r->fold_next = r->seq_next;
+	size_t q = 0;
+	bool first = true;
+	uint64_t lines = 0;
+	while (pos < len) {
+		if (stopping(r) || (rc = worker_error(r, err)) != 0) {
+			rc = rc ? rc : VG_EIO;
+			*fatal = true;
+			break;
+		}
+		if (first) {
+			const char *x = memchr(d + pos, '"', len - pos);
+			q = x ? (size_t)(x - d) : len;
+			first = false;
+		}
+		size_t step = r->o->range_bytes ? r->o->range_bytes : CHUNK;
+		size_t target = len - pos > step ? pos + step : len;
+		size_t end = target >= len ? len : chunk_end(rt, d, len, pos, target, &q);
+		batch *bt = NULL;
+		if ((rc = get_batch(r, fi, &bt, err)) != 0) {
+			*fatal = true;
+			break;
+		}
+		bt->chunk = true;
+		bt->start = pos;
+		bt->stop = end;
+		submit(r, bt);
+		if ((rc = collect(r, false, err)) != 0) {
+			*fatal = true;
+			break;
+		}
+		pos = end;
+		vg_table_skip_to(t, pos, 0);
+		report(r, VG_INGEST_PHASE_READ, fi, vg_table_bytes_in(t), 0, false);
+	}
+	int rc2 = drain(r, err);
+	if (rc2 && !rc) {
+		rc = rc2;
+		*fatal = true;
+	}
+	lines = r->fold_base - vg_table_stats_get(t)->lines;
+	vg_table_skip_to(t, len, lines);
+	vg_table_close(rt);
+	for (unsigned i = 0; i < r->nworkers; i++) {
+		vg_table_close(r->clones[i]);
+		r->clones[i] = NULL;
+	}
+	return rc;
+}
+
 /* ------------------------------------------------------------ streams */
 
 /* Copies a stream into a pipe for the reader, fingerprinting it on the way. */
@@ -879,7 +1312,24 @@ static int read_rows(run *r, size_t fi, vg_table *t, vg_err *err, bool *fatal)
 		*fatal = true;
 		goto out;
 	}
+	/* a mapped CSV file: once the columns are mapped, the workers parse it
+	 * by ranges */
+	bool chunkable = stable && !jsonl && r->nworkers > 0 && !r->o->no_ranges;
 	for (;;) {
+		size_t dlen, dpos;
+		if (chunkable && mapped && vg_table_data(t, &dlen, &dpos)) {
+			if (bt->nrows) {
+				submit(r, bt);
+			} else {
+				release(r, bt);
+			}
+			bt = NULL;
+			const vg_reason *fw = NULL;
+			if ((r->o->source || p->source_col < 0) && src_fixed == -2)
+				src_fixed = fixed_source(r, &fw);
+			rc = read_chunks(r, fi, t, p, expected, src_fixed, fw, err, fatal);
+			break;
+		}
 		int nr = vg_table_next(t, &row, err);
 		if (nr < 0) {
 			rc = nr;

@@ -122,6 +122,8 @@ struct vg_table {
 	bool skipping; /* discarding the tail of an over-long line */
 	size_t expected;
 	bool bom_flag; /* the next row returned gets VG_TABLE_ROW_BOM */
+	size_t stop;   /* a range (vg_table_range): no row starts at or after it */
+	bool clone;    /* shares its parent's mapping (vg_table_clone) */
 
 	/* row output */
 	vg_table_field *fields;
@@ -819,6 +821,8 @@ static int csv_next(vg_table *t, vg_table_row *row)
 				return rc;
 			continue;
 		}
+		if (t->pos >= t->stop)
+			return END;
 		const char *p = t->buf + t->pos;
 		size_t avail = t->end - t->pos;
 		if (avail == 0)
@@ -1458,7 +1462,7 @@ void vg_table_close(vg_table *t)
 	free(t->zin);
 	if (t->map)
 		munmap(t->map, t->map_len);
-	else
+	else if (!t->clone)
 		free(t->buf);
 	free(t->fields);
 	free(t->unq);
@@ -1785,6 +1789,7 @@ int vg_table_open_fd(vg_table **out, int fd, const char *name, const vg_table_op
 	t->unq = vg_xmalloc(3 * (t->max_row + 2) + 16);
 	t->xbuf = vg_xmalloc(3 * (t->max_row + 2) + 16);
 	t->delim = ',';
+	t->stop = SIZE_MAX;
 
 	struct stat st;
 	if (fstat(fd, &st) == 0) {
@@ -1830,4 +1835,85 @@ int vg_table_open(vg_table **out, const char *path, const vg_table_opts *opts, v
 	}
 	(*out)->own_fd = true;
 	return 0;
+}
+
+/* ------------------------------------------------------------ ranges */
+
+/* Whether t is a mapped CSV file that ranges can be parsed of. */
+static bool rangeable(const vg_table *t)
+{
+	return t->map && !t->jsonl && !t->lines && !t->clone && !t->sticky;
+}
+
+const char *vg_table_data(const vg_table *t, size_t *len, size_t *pos)
+{
+	if (!rangeable(t) || t->have_pending || t->skipping)
+		return NULL;
+	*len = t->map_len;
+	*pos = t->pos;
+	return t->map;
+}
+
+void vg_table_skip_to(vg_table *t, size_t pos, uint64_t lines)
+{
+	if (pos > t->end)
+		pos = t->end;
+	if (pos > t->pos)
+		t->pos = pos;
+	t->lineno += lines;
+	t->st.lines = t->lineno;
+	if (t->map && t->fed < t->map_len)
+		feed(t, false);
+}
+
+int vg_table_clone(vg_table **out, const vg_table *t)
+{
+	*out = NULL;
+	if (!rangeable(t))
+		return VG_EINVAL;
+	vg_table *c = vg_xcalloc(1, sizeof(*c));
+	c->fd = -1;
+	memcpy(c->name, t->name, sizeof(c->name));
+	c->info = t->info;
+	c->max_row = t->max_row;
+	c->max_fields = t->max_fields;
+	c->read_size = t->read_size;
+	c->need = t->need;
+	c->buf = t->buf;
+	c->cap = t->cap;
+	c->end = t->end;
+	c->eof = c->fd_eof = true;
+	c->delim = t->delim;
+	c->expected = t->expected;
+	c->clone = true;
+	c->fields = vg_xcalloc(t->max_fields + 1, sizeof(*c->fields));
+	c->unq = vg_xmalloc(3 * (t->max_row + 2) + 16);
+	c->xbuf = vg_xmalloc(3 * (t->max_row + 2) + 16);
+	c->pos = c->stop = c->end;
+	*out = c;
+	return 0;
+}
+
+void vg_table_range(vg_table *c, size_t pos, size_t stop)
+{
+	c->pos = pos < c->end ? pos : c->end;
+	c->stop = stop;
+	c->lineno = 0;
+	c->skipping = false;
+	memset(&c->st, 0, sizeof(c->st));
+}
+
+size_t vg_table_pos(const vg_table *t)
+{
+	return t->pos;
+}
+
+size_t vg_table_row_end(vg_table *c, size_t pos)
+{
+	vg_table_range(c, pos, pos + 1);
+	vg_table_row row;
+	vg_err err;
+	while (vg_table_next(c, &row, &err) > 0)
+		;
+	return c->pos;
 }
