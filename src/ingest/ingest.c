@@ -187,7 +187,7 @@ typedef struct run {
 		size_t n;
 		int idx;
 		const vg_reason *why;
-	} *resolved;
+	} * resolved;
 	size_t nresolved;
 	batch *pool;
 	size_t npool;
@@ -260,8 +260,6 @@ static void worker_failed(run *r, int rc, const vg_err *err)
 	}
 	pthread_mutex_unlock(&r->mu);
 }
-
-
 
 /* Runs the rows of batch bt through vg_ingest_row(). */
 static void work(run *r, batch *bt, vg_regbuild_local *l, vg_ingest_rowres *res)
@@ -479,8 +477,8 @@ static int recycle(run *r, batch *bt, vg_err *err)
 			                      c->invalid[k].count[i]);
 	for (size_t i = 0; i < bt->nrejects && !rc; i++) {
 		const brow *w = &bt->rows[bt->rejects[i]];
-		rc = reject(r, f, w->lineno, &vg_ingest_reason_no_identifier, w->raw,
-		            w->raw_len, err);
+		rc = reject(r, f, w->lineno, &vg_ingest_reason_no_identifier, w->raw, w->raw_len,
+		            err);
 	}
 	bt->nrows = bt->nitems = bt->len = 0;
 	bt->nrejects = 0;
@@ -867,7 +865,6 @@ static int map_columns(run *r, vg_table *t, vg_ingest_file *f, vg_colmap *m, pla
 	return 0;
 }
 
-
 /* ------------------------------------------------------------ ranges */
 
 /*
@@ -902,8 +899,7 @@ static void chunk_reject(batch *bt, uint64_t line, const vg_reason *why, const c
  * worker's memo, else from the spellings resolved so far, else resolved now,
  * once every range before bt is done (so that sources are created in the
  * order of the file). */
-static int chunk_source(run *r, batch *bt, wsrc *ws, const char *s, size_t n,
-                        const vg_reason **why)
+static int chunk_source(run *r, batch *bt, wsrc *ws, const char *s, size_t n, const vg_reason **why)
 {
 	while (n && (s[0] == ' ' || s[0] == '\t'))
 		s++, n--;
@@ -935,8 +931,8 @@ static int chunk_source(run *r, batch *bt, wsrc *ws, const char *s, size_t n,
 		idx = column_source(r, s, n, why);
 		if (r->nresolved < RESOLVED_MAX) {
 			if (r->nresolved % 64 == 0)
-				r->resolved = vg_xrealloc(r->resolved,
-				                          (r->nresolved + 64) * sizeof(*r->resolved));
+				r->resolved = vg_xrealloc(r->resolved, (r->nresolved + 64) *
+				                                           sizeof(*r->resolved));
 			struct resolved *e = &r->resolved[r->nresolved++];
 			e->s = vg_xmalloc(n);
 			memcpy(e->s, s, n);
@@ -1053,8 +1049,7 @@ static void work_chunk(run *r, batch *bt, unsigned wi, wsrc *ws, vg_regbuild_loc
 /* Where the range that starts at row start c and should end near target
  * ends: the first row start at or after target (see above). *q: the next
  * quote at or after c, or len (kept from call to call). */
-static size_t chunk_end(vg_table *rt, const char *d, size_t len, size_t c, size_t target,
-                        size_t *q)
+static size_t chunk_end(vg_table *rt, const char *d, size_t len, size_t c, size_t target, size_t *q)
 {
 	for (;;) {
 		if (c >= target)
@@ -1094,7 +1089,8 @@ static int read_chunks(run *r, size_t fi, vg_table *t, const plan *p, size_t exp
 		return rc;
 	}
 	if (vg_table_clone(&rt, t) != 0)
-		return vg_err_set(err, VG_EINTERNAL, "%s: cannot parse by ranges", r->sum->files[fi].path);
+		return vg_err_set(err, VG_EINTERNAL, "%s: cannot parse by ranges",
+		                  r->sum->files[fi].path);
 	for (unsigned i = 0; i < r->nworkers; i++)
 		if (vg_table_clone(&r->clones[i], t) != 0)
 			abort();
@@ -1413,7 +1409,8 @@ static int read_rows(run *r, size_t fi, vg_table *t, vg_err *err, bool *fatal)
 				if (col >= row.nfields)
 					continue;
 				const vg_table_field *fl = &row.fields[col];
-				if (fl->len == 0 || (blank_byte(fl->s[0]) && vg_ingest_blank(fl->s, fl->len)))
+				if (fl->len == 0 ||
+				    (blank_byte(fl->s[0]) && vg_ingest_blank(fl->s, fl->len)))
 					continue;
 				cats |= p->c[i].cats;
 				if (!p->c[i].ident || ni == VG_INGEST_ROW_ITEMS_MAX)

@@ -1012,6 +1012,244 @@ static void test_same_bytes(void **state)
 	rm_rf(dir);
 }
 
+/* ------------------------------------------------------------ ranges */
+
+static uint64_t rng_next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/*
+ * Writes a CSV file that puts every kind of row the reader knows near every
+ * possible range boundary: quoted fields across lines, "" escapes, stray and
+ * unclosed quotes, Windows-1252 rows, CRLF, blank lines, wrong widths, rows
+ * without identifier, over-long lines, new source spellings late in the
+ * file (their creation order is in the registry), no final newline.
+ */
+static void write_ranges_csv(const char *path, uint64_t seed, unsigned rows, bool bom)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+	if (bom)
+		fputs("\xEF\xBB\xBF", f);
+	fputs("nom;prenom;date_naissance;email;telephone;source\n", f);
+	for (unsigned i = 0; i < rows; i++) {
+		unsigned k = (unsigned)(rng_next(&x) % 24);
+		const char *eol = rng_next(&x) % 5 == 0 ? "\r\n" : "\n";
+		const char *src = (rng_next(&x) % 7) ? "France Travail" : "Cap emploi";
+		char late[32];
+		if (i > rows / 3 && rng_next(&x) % 40 == 0) {
+			snprintf(late, sizeof(late), "Agence %u", (unsigned)(rng_next(&x) % 24));
+			src = late;
+		}
+		unsigned d = 1 + (unsigned)(rng_next(&x) % 28);
+		switch (k) {
+		case 0: /* a quoted field across lines */
+			fprintf(f, "\"DUPONT\nLIGNE %u\n\";Jean;%02u/03/1980;jd%u@exemple.fr;;%s%s",
+			        i, d, i, src, eol);
+			break;
+		case 1: /* "" escapes */
+			fprintf(f,
+			        "\"MAR\"\"TIN\";\"Luc\";%02u/04/"
+			        "1975;\"lm%u@exemple.fr\";0601020304;%s%s",
+			        d, i, src, eol);
+			break;
+		case 2: /* a stray quote inside a field */
+			fprintf(f, "DU\"RAND;Paul;%02u/05/1990;pd%u@exemple.fr;;%s%s", d, i, src,
+			        eol);
+			break;
+		case 3: /* an unclosed quote: the line is rejected, the next read */
+			fprintf(f, "\"BERNARD;Anne;%02u/06/1985;ab%u@exemple.fr;;%s%s", d, i, src,
+			        eol);
+			break;
+		case 4: /* Windows-1252 */
+			fprintf(f, "L\xC9GER;\xC9lodie;%02u/07/1970;el%u@exemple.fr;;%s%s", d, i,
+			        src, eol);
+			break;
+		case 5: /* UTF-8 */
+			fprintf(f, "LÉGER;Élodie;%02u/07/1971;el%u@exemple.fr;;%s%s", d, i, src,
+			        eol);
+			break;
+		case 6: /* blank lines */
+			fprintf(f, "%s\n%s", eol, eol);
+			break;
+		case 7: /* too few fields */
+			fprintf(f, "PETIT;Marc;%02u/08/1960%s", d, eol);
+			break;
+		case 8: /* no identifier */
+			fprintf(f, ";;;;;%s%s", src, eol);
+			break;
+		case 9: /* over-long line (max_row is 300 here) */
+			fputs("LONG;", f);
+			for (unsigned j = 0; j < 40; j++)
+				fputs("abcdefghij", f);
+			fprintf(f, ";%02u/01/1999;lg%u@exemple.fr;;%s%s", d, i, src, eol);
+			break;
+		case 10: /* a quoted field across many lines, over max_row: recovery */
+			fputs("\"OUVERT", f);
+			for (unsigned j = 0; j < 12; j++)
+				fprintf(
+				    f,
+				    "\nsuite %u de la ligne ; avec un point-virgule ; et du texte",
+				    j);
+			fprintf(f, ";Zoé;%02u/02/2001;zo%u@exemple.fr;;%s%s", d, i, src, eol);
+			break;
+		case 11: /* text after a closing quote, once across a line: bad */
+			fprintf(f, "\"A\nB\"C;Jean;%02u/09/1980;ac%u@exemple.fr;;%s%s", d, i, src,
+			        eol);
+			break;
+		case 12: /* text after a closing quote on one line: kept, suspect */
+			fprintf(f, "\"MOREAU\"X;Léa;%02u/10/1982;lx%u@exemple.fr;;%s%s", d, i, src,
+			        eol);
+			break;
+		case 13: /* a quoted delimiter and a quoted line break, right width */
+			fprintf(f, "\"A;B\";\"C\r\nD\";%02u/11/1983;q%u@exemple.fr;0612345678;%s%s",
+			        d, i, src, eol);
+			break;
+		default: /* plain */
+			fprintf(f, "NOM%u;Prénom;%02u/12/19%02u;p%u@exemple.fr;06%08u;%s%s", i, d,
+			        50 + (unsigned)(rng_next(&x) % 50), i,
+			        (unsigned)(rng_next(&x) % 100000000), src, eol);
+			break;
+		}
+	}
+	fputs("DERNIER;Sans;01/01/2000;fin@exemple.fr;;France Travail", f); /* no final newline */
+	fclose(f);
+}
+
+/* Ranges of every size, from one byte, with 1 to 3 workers, give the same
+ * registry byte for byte, the same counters and the same rejects file (same
+ * line numbers, same order) as the reader parsing every row itself. */
+static void test_ranges(void **state)
+{
+	(void)state;
+	char dir[64], names[4][600], reg[128], rej[128], refreg[128], refrej[128];
+	tmpdir(dir, sizeof(dir));
+	snprintf(names[0], sizeof(names[0]), "%s/a.csv", dir);
+	snprintf(names[1], sizeof(names[1]), "%s/b.csv", dir);
+	write_ranges_csv(names[0], 1, 1500, false);
+	write_ranges_csv(names[1], 2, 700, true);
+	vg_regkey *k = test_key();
+	vg_table_opts to;
+	vg_table_opts_init(&to);
+	to.max_row = 300;
+	vg_ingest_opts o;
+	snprintf(refreg, sizeof(refreg), "%s/ref", dir);
+	snprintf(refrej, sizeof(refrej), "%s/ref.tsv", dir);
+	opts_for(&o, refreg, k);
+	o.table = &to;
+	o.rejects = refrej;
+	o.no_ranges = true;
+	vg_ingest_summary ref;
+	ingest_ok(&o, names, 2, &ref);
+	check_reconciled(&ref);
+	assert_true(ref.total.rows_rejected > 100);
+	assert_true(ref.total.rows_transcoded > 20);
+	assert_true(ref.total.rows_suspect > 20);
+	assert_true(ref.nsources > 3);
+	char l0[700];
+	live_path(refreg, l0, sizeof(l0));
+	size_t n0, r0;
+	uint8_t *a = slurp(l0, &n0), *ra = slurp(refrej, &r0);
+	static const struct {
+		size_t bytes;
+		unsigned workers;
+	} v[] = {{1, 1},  {1, 3},   {2, 2},    {3, 2},    {7, 3}, {13, 1},
+	         {64, 2}, {333, 3}, {1000, 2}, {4096, 1}, {0, 2}};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		snprintf(reg, sizeof(reg), "%s/r%zu", dir, i);
+		snprintf(rej, sizeof(rej), "%s/r%zu.tsv", dir, i);
+		opts_for(&o, reg, k);
+		o.table = &to;
+		o.rejects = rej;
+		o.range_bytes = v[i].bytes;
+		o.workers = v[i].workers;
+		o.memory = i % 2 ? VG_REGBUILD_MIN_BUDGET : o.memory;
+		vg_ingest_summary s;
+		ingest_ok(&o, names, 2, &s);
+		check_reconciled(&s);
+		for (size_t f = 0; f < 2; f++) {
+			assert_int_equal(s.files[f].c.rows_read, ref.files[f].c.rows_read);
+			assert_int_equal(s.files[f].c.rows_accepted, ref.files[f].c.rows_accepted);
+			assert_int_equal(s.files[f].c.rows_rejected, ref.files[f].c.rows_rejected);
+			assert_int_equal(s.files[f].c.rows_transcoded,
+			                 ref.files[f].c.rows_transcoded);
+			assert_int_equal(s.files[f].c.rows_suspect, ref.files[f].c.rows_suspect);
+			assert_int_equal(s.files[f].source, ref.files[f].source);
+		}
+		assert_int_equal(s.nsources, ref.nsources);
+		char l1[700];
+		live_path(reg, l1, sizeof(l1));
+		size_t n1, r1;
+		uint8_t *b = slurp(l1, &n1), *rb = slurp(rej, &r1);
+		assert_int_equal(n1, n0);
+		assert_memory_equal(a, b, n0);
+		assert_int_equal(r1, r0);
+		assert_memory_equal(ra, rb, r0);
+		free(b);
+		free(rb);
+		vg_ingest_summary_release(&s);
+	}
+	free(a);
+	free(ra);
+	vg_ingest_summary_release(&ref);
+	vg_regkey_free(k);
+	rm_rf(dir);
+}
+
+/* A generated messy leak (Windows-1252 rows, damaged quotes, split
+ * sources): ranges give what the reader alone gives. */
+static void test_ranges_messy(void **state)
+{
+	(void)state;
+	char dir[64], names[4][600], reg1[128], reg2[128], rej1[128], rej2[128];
+	tmpdir(dir, sizeof(dir));
+	unsigned nf = gen(dir, 4000, 11, 3, true, "csv", names);
+	snprintf(reg1, sizeof(reg1), "%s/reg1", dir);
+	snprintf(reg2, sizeof(reg2), "%s/reg2", dir);
+	snprintf(rej1, sizeof(rej1), "%s/rej1.tsv", dir);
+	snprintf(rej2, sizeof(rej2), "%s/rej2.tsv", dir);
+	vg_regkey *k = test_key();
+	vg_ingest_opts o;
+	opts_for(&o, reg1, k);
+	o.rejects = rej1;
+	o.no_ranges = true;
+	vg_ingest_summary s1, s2;
+	ingest_ok(&o, names, nf, &s1);
+	opts_for(&o, reg2, k);
+	o.rejects = rej2;
+	o.range_bytes = 211;
+	o.workers = 3;
+	ingest_ok(&o, names, nf, &s2);
+	check_reconciled(&s2);
+	assert_true(s1.total.rows_rejected > 10);
+	assert_int_equal(s1.total.rows_read, s2.total.rows_read);
+	assert_int_equal(s1.total.rows_accepted, s2.total.rows_accepted);
+	assert_int_equal(s1.total.rows_transcoded, s2.total.rows_transcoded);
+	char l1[700], l2[700];
+	live_path(reg1, l1, sizeof(l1));
+	live_path(reg2, l2, sizeof(l2));
+	size_t n1, n2, q1, q2;
+	uint8_t *a = slurp(l1, &n1), *b = slurp(l2, &n2), *ra = slurp(rej1, &q1),
+	        *rb = slurp(rej2, &q2);
+	assert_int_equal(n1, n2);
+	assert_memory_equal(a, b, n1);
+	assert_int_equal(q1, q2);
+	assert_memory_equal(ra, rb, q1);
+	free(a);
+	free(b);
+	free(ra);
+	free(rb);
+	vg_ingest_summary_release(&s1);
+	vg_ingest_summary_release(&s2);
+	vg_regkey_free(k);
+	rm_rf(dir);
+}
+
 /* JSONL, gzip: the same truth holds. */
 static void test_jsonl_gzip(void **state)
 {
@@ -1289,6 +1527,7 @@ int main(void)
 	    cmocka_unit_test(test_messy_truth), cmocka_unit_test(test_same_bytes),
 	    cmocka_unit_test(test_jsonl_gzip),  cmocka_unit_test(test_stop_run),
 	    cmocka_unit_test(test_bad_files),   cmocka_unit_test(test_map_and_sources),
+	    cmocka_unit_test(test_ranges),      cmocka_unit_test(test_ranges_messy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

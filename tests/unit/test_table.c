@@ -1332,6 +1332,158 @@ static void test_progress_counts(void **state)
 	free(text);
 }
 
+/* One row as the tests compare it. */
+typedef struct rrow {
+	uint64_t lineno;
+	uint32_t nlines, flags;
+	size_t nfields, raw_len;
+	const char *raw;
+	uint64_t fsum; /* of the fields' bytes and lengths */
+	bool bad;
+} rrow;
+
+static rrow rrow_of(const vg_table_row *r)
+{
+	rrow x = {r->lineno,
+	          r->nlines,
+	          r->flags,
+	          r->nfields,
+	          r->raw_len,
+	          r->raw,
+	          1469598103934665603ull,
+	          r->error != NULL};
+	for (size_t i = 0; i < r->nfields; i++) {
+		for (size_t k = 0; k < r->fields[i].len; k++)
+			x.fsum = (x.fsum ^ (unsigned char)r->fields[i].s[k]) * 1099511628211ull;
+		x.fsum = (x.fsum ^ r->fields[i].len) * 1099511628211ull;
+	}
+	return x;
+}
+
+/* Ranges of a mapped CSV file: rows from clones over ranges cut at row
+ * starts are the rows of the whole file (line numbers counted from the
+ * range), and vg_table_row_end() finds where each row ends, whatever the
+ * row holds: quoted line breaks, CRLF, Windows-1252, unclosed quotes,
+ * blank lines, no final newline. */
+static void test_ranges(void **state)
+{
+	(void)state;
+	size_t cap = 1 << 16, n = 0;
+	char *text = malloc(cap);
+	n = appendf(text, cap, n, "nom;prenom;email\n");
+	for (unsigned i = 0; i < 120; i++) {
+		switch (i % 10) {
+		case 0:
+			n = appendf(text, cap, n, "\"A\nB%u\";x;a%u@b.fr\n", i, i);
+			break;
+		case 1:
+			n = appendf(text, cap, n, "C\xC9;\xE9;c%u@b.fr\r\n", i);
+			break;
+		case 2:
+			n = appendf(text, cap, n, "\"OUVERT;y;z%u\n", i);
+			break;
+		case 3:
+			n = appendf(text, cap, n, "\n\r\n");
+			break;
+		case 4:
+			n = appendf(text, cap, n, "\"Q\"\"R\";\"S\r\nT\";\"u%u\"\r\n", i);
+			break;
+		case 5:
+			n = appendf(text, cap, n, "D\"E;F;g%u@b.fr\n", i);
+			break;
+		case 6:
+			n = appendf(text, cap, n, "\"A\nB\"C;x;y%u\n", i);
+			break;
+		default:
+			n = appendf(text, cap, n, "NOM%u;Élodie;p%u@b.fr\n", i, i);
+			break;
+		}
+	}
+	n = appendf(text, cap, n, "FIN;sans;retour@b.fr");
+	char path[64];
+	write_tmp(path, text, n);
+	vg_table_opts o;
+	vg_table_opts_init(&o);
+	o.mmap = true;
+	vg_table *t = NULL;
+	vg_err err;
+	assert_int_equal(vg_table_open(&t, path, &o, &err), 0);
+	/* the first row: the table's own */
+	vg_table_row row;
+	assert_int_equal(vg_table_next(t, &row, &err), 1);
+	size_t len, pos;
+	const char *d = vg_table_data(t, &len, &pos);
+	assert_non_null(d);
+	assert_int_equal(len, n);
+	rrow *seq = calloc(400, sizeof(*seq));
+	size_t *end = calloc(401, sizeof(*end));       /* end[i]: position after row i */
+	uint64_t *lines = calloc(401, sizeof(*lines)); /* lines consumed after row i */
+	size_t nr = 0;
+	size_t start0 = pos;
+	uint64_t lines0 = vg_table_stats_get(t)->lines;
+	vg_table *c = NULL;
+	assert_int_equal(vg_table_clone(&c, t), 0);
+	for (;;) {
+		int rc = vg_table_next(t, &row, &err);
+		assert_true(rc >= 0);
+		if (rc == 0)
+			break;
+		seq[nr] = rrow_of(&row);
+		end[nr] = vg_table_pos(t);
+		lines[nr] = vg_table_stats_get(t)->lines;
+		nr++;
+	}
+	assert_true(nr > 100);
+	/* each row's end, from where it starts (blank lines are not rows) */
+	for (size_t i = 0; i < nr; i++) {
+		size_t from = i ? end[i - 1] : start0;
+		while (from < len && (d[from] == '\n' || (d[from] == '\r' && d[from + 1] == '\n')))
+			from += d[from] == '\n' ? 1 : 2;
+		assert_int_equal(vg_table_row_end(c, from), end[i]);
+	}
+	/* every cut into k ranges */
+	for (size_t k = 1; k <= 9; k++) {
+		size_t got = 0;
+		for (size_t part = 0; part < k; part++) {
+			size_t a = part * nr / k, b = (part + 1) * nr / k; /* rows [a, b) */
+			size_t from = a ? end[a - 1] : start0;
+			size_t to = b < nr ? end[b - 1] : len;
+			uint64_t base = a ? lines[a - 1] : lines0;
+			vg_table_range(c, from, to);
+			while (vg_table_next(c, &row, &err) > 0) {
+				rrow x = rrow_of(&row);
+				assert_true(got < nr);
+				const rrow *y = &seq[got++];
+				assert_int_equal(x.lineno + base, y->lineno);
+				assert_int_equal(x.nlines, y->nlines);
+				assert_int_equal(x.flags, y->flags);
+				assert_int_equal(x.nfields, y->nfields);
+				assert_int_equal(x.raw_len, y->raw_len);
+				assert_ptr_equal(x.raw, y->raw);
+				assert_int_equal(x.fsum, y->fsum);
+				assert_int_equal(x.bad, y->bad);
+			}
+			assert_int_equal(got, b);
+			assert_int_equal(vg_table_stats_get(c)->lines + base,
+			                 b ? lines[b - 1] : lines0);
+		}
+		assert_int_equal(got, nr);
+	}
+	vg_table_close(c);
+	vg_table_close(t);
+	/* not by ranges: read, not mapped */
+	o.mmap = false;
+	assert_int_equal(vg_table_open(&t, path, &o, &err), 0);
+	assert_null(vg_table_data(t, &len, &pos));
+	assert_int_equal(vg_table_clone(&c, t), VG_EINVAL);
+	vg_table_close(t);
+	free(seq);
+	free(end);
+	free(lines);
+	unlink(path);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1359,6 +1511,7 @@ int main(void)
 	    cmocka_unit_test(test_jsonl_encoding_limits),
 	    cmocka_unit_test(test_jsonl_vs_jansson),
 	    cmocka_unit_test(test_progress_counts),
+	    cmocka_unit_test(test_ranges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
