@@ -13,7 +13,10 @@
  * counters and the indexes of the rows that had no usable identifier. The
  * reader folds a returned batch into its file's counters and writes those
  * rows to the rejects file, then refills it. A fixed pool of 2 x workers +
- * 2 batches bounds the memory.
+ * 2 batches bounds the memory. A plain CSV file (mapped) is read that way
+ * only up to its first parsed row; the rest is cut into ranges that the
+ * workers parse themselves (see "ranges" below): the reader then only finds
+ * where ranges start and folds their results in file order.
  *
  * Invariants:
  *   1. every row vg_table_next() returns is counted once in rows_read, and
