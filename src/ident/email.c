@@ -25,6 +25,7 @@
 #include "vigie/email.h"
 #include "ident/email_slow.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static const vg_reason r_no_at = {"no_at", "pas de @ dans l'adresse", "no @ in the address"};
@@ -310,36 +311,104 @@ static int conclude(vg_email *out, size_t at, size_t addr_len, unsigned high)
 	return 0;
 }
 
+/* Printable ASCII sets as 128-bit maps (bit c of lo for c < 64, of hi for
+ * c - 64): the unquoted local part's characters (local_ok() on ASCII), and
+ * a domain label's (domain_ok() on ASCII: letters, digits, '-', '_'). */
+#define LOCAL_LO 0xa3ffecfa00000000ull
+#define LOCAL_HI 0x7fffffffc7fffffeull
+#define LABEL_LO 0x03ff200000000000ull
+#define LABEL_HI 0x07fffffe87fffffeull
+
+/* Byte classes of the fast path: 1 in the local part's set, 2 in a label's,
+ * 4 the lowercase offset (an ASCII capital); computed from the maps by the
+ * compiler. */
+#define BIT_(lo, hi, c) ((((c) < 64 ? (lo) : (c) < 128 ? (hi) : 0) >> ((c)&63)) & 1)
+#define CLS_(c)                                                                                    \
+	(uint8_t)(BIT_(LOCAL_LO, LOCAL_HI, c) | BIT_(LABEL_LO, LABEL_HI, c) << 1 |                 \
+	          ((c) >= 'A' && (c) <= 'Z') << 2)
+#define CLS4_(c) CLS_(c), CLS_((c) + 1), CLS_((c) + 2), CLS_((c) + 3)
+#define CLS16_(c) CLS4_(c), CLS4_((c) + 4), CLS4_((c) + 8), CLS4_((c) + 12)
+#define CLS64_(c) CLS16_(c), CLS16_((c) + 16), CLS16_((c) + 32), CLS16_((c) + 48)
+static const uint8_t cls[256] = {CLS64_(0), CLS64_(64), CLS64_(128), CLS64_(192)};
+
+/* A letter or a digit: what a domain label starts and ends with, in ASCII. */
+static inline int edge_ascii(unsigned char c)
+{
+	return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10;
+}
+
 /*
- * The common case in one pass: printable ASCII only (no space, no control,
- * no UTF-8), one '@', no quoted local part, no "mailto:", no "<...>" (it
- * cannot end with '>'). Trimming, the UTF-8 check and the wrappers would
- * change nothing, so the slow path would copy it as it is, lowercased, and
- * check the same copy: the result is the same. Returns 1 when the address
- * is not such a case (out->c.s may have been written), else the result.
+ * The common case in one pass: an address that is valid as written, in
+ * ASCII, unquoted, without wrappers or whitespace (then trimming, the UTF-8
+ * check and the wrappers would change nothing, and the general path would
+ * copy it lowercased and accept it: the result is the same). Anything else
+ * (including every invalid address, whose reason the general path names)
+ * returns 1, with out->c.s possibly written. tests/unit/test_email.c
+ * compares the two paths on 200,000 addresses made of the pieces that
+ * decide between them.
  */
 static int normalize_fast(const char *s, size_t n, vg_email *out)
 {
-	if (n > VG_EMAIL_ADDR_MAX || s[0] == '"' || s[n - 1] == '>' ||
-	    has_prefix_ci(s, 0, n, "mailto:", 7))
+	if (n > VG_EMAIL_ADDR_MAX)
 		return 1;
-	unsigned bad = 0;
-	size_t at = n, ats = 0;
+	const char *atp = memchr(s, '@', n);
+	if (!atp)
+		return 1;
+	size_t at = (size_t)(atp - s);
+	if (at == 0 || at > VG_EMAIL_LOCAL_MAX)
+		return 1;
 	char *o = out->c.s;
-	for (size_t i = 0; i < n; i++) {
+	unsigned ok = 1;
+	for (size_t i = 0; i < at; i++) {
 		unsigned char c = (unsigned char)s[i];
-		bad |= (unsigned)(c - 0x21) > 0x7E - 0x21;
-		if (c == '@') {
-			ats++;
-			at = i;
-		}
-		o[i] = (char)lower(c);
+		unsigned k = cls[c];
+		ok &= k;
+		o[i] = (char)(c | (k & 4) << 3);
 	}
-	if (bad || ats != 1)
+	if (!ok)
 		return 1;
-	out->c.len = n;
+	o[at] = '@';
+	unsigned idn = 0;
+	size_t label = at + 1, dots = 0;
+	for (size_t i = at + 1;; i++) {
+		if (i == n || s[i] == '.') {
+			if (i == label || i - label > VG_EMAIL_LABEL_MAX ||
+			    !edge_ascii((unsigned char)o[label]) ||
+			    !edge_ascii((unsigned char)o[i - 1]))
+				return 1;
+			if (i - label >= 4 && !memcmp(o + label, "xn--", 4))
+				idn = VG_EMAIL_IDN;
+			if (i == n)
+				break;
+			o[i] = '.';
+			dots++;
+			label = i + 1;
+			continue;
+		}
+		unsigned char c = (unsigned char)s[i];
+		unsigned k = cls[c];
+		ok &= k >> 1;
+		o[i] = (char)(c | (k & 4) << 3);
+	}
+	if (!ok || dots == 0)
+		return 1;
+	size_t d = label; /* the top-level label is never all digits */
+	while (d < n && (unsigned)(o[d] - '0') < 10)
+		d++;
+	if (d == n)
+		return 1;
 	o[n] = '\0';
-	return conclude(out, at, n, 0);
+	out->c.len = n;
+	out->c.reason = NULL;
+	out->local_len = at;
+	out->flags = idn;
+	const char *plus = at > 1 ? memchr(o + 1, '+', at - 1) : NULL;
+	if (plus) {
+		out->flags |= VG_EMAIL_TAGGED;
+		out->tag_off = (size_t)(plus - o) + 1;
+		out->tag_len = at - out->tag_off;
+	}
+	return 0;
 }
 
 int vg_email_normalize(const char *s, size_t n, vg_email *out)

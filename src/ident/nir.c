@@ -110,6 +110,33 @@ static int key_of(const char *b)
 	return (int)(97 - v % 97);
 }
 
+/* key_of() for 13 digits, without 64-bit division: the number is
+ * hi * 10^7 + lo, hi and lo below 2^32. */
+static int key_of_digits(const char *b)
+{
+	uint32_t hi = 0, lo = 0;
+	for (int i = 0; i < 6; i++)
+		hi = hi * 10 + (uint32_t)(b[i] - '0');
+	for (int i = 6; i < 13; i++)
+		lo = lo * 10 + (uint32_t)(b[i] - '0');
+	uint32_t r = (hi % 97 * (10000000u % 97) + lo % 97) % 97;
+	return (int)(97 - r);
+}
+
+/* Whether the 15 bytes at s are ASCII digits (two overlapping 8-byte words). */
+static bool all_digits15(const char *s)
+{
+	uint64_t a, b;
+	memcpy(&a, s, 8);
+	memcpy(&b, s + 7, 8);
+	const uint64_t zero = 0x3030303030303030ull, high = 0x8080808080808080ull;
+	/* a byte is a digit when its high nibble is 3 and its low below 10 */
+	uint64_t x = a ^ zero, y = b ^ zero;
+	uint64_t bad = (x | y) & 0xF0F0F0F0F0F0F0F0ull;
+	bad |= ((x + 0x7676767676767676ull) | (y + 0x7676767676767676ull)) & high;
+	return bad == 0;
+}
+
 /* The country with INSEE code 99000 + code3, or NULL. */
 static const nir_country *find_country(unsigned code3)
 {
@@ -252,8 +279,12 @@ int vg_nir_normalize(const char *s, size_t n, vg_nir *out)
 
 	if (n > VG_INPUT_MAX)
 		return vg_canon_fail(&out->c, &vg_reason_too_long);
-	if (collect(s, n, buf, &k, &letters, &why) != 0)
+	if (n == 15 && all_digits15(s)) { /* as most files write it */
+		memcpy(buf, s, 15);
+		k = 15;
+	} else if (collect(s, n, buf, &k, &letters, &why) != 0) {
 		return vg_canon_fail(&out->c, why);
+	}
 	if (k == 0)
 		return vg_canon_fail(&out->c, &vg_reason_empty);
 	if (k != 13 && k != 15)
@@ -298,7 +329,7 @@ int vg_nir_normalize(const char *s, size_t n, vg_nir *out)
 	memcpy(out->order, buf + 10, 3);
 	out->order[3] = '\0';
 
-	int key = key_of(buf);
+	int key = letters ? key_of(buf) : key_of_digits(buf);
 	if (k == 15) {
 		if (two(buf + 13) != key)
 			return vg_canon_fail(&out->c, &bad_key);

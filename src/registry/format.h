@@ -221,6 +221,9 @@ size_t vgr_dedup(vgr_ent *a, size_t n);
 
 /* Key id of a key, 8 raw bytes. */
 void vgr_key_id_bytes(const vg_regkey *k, uint8_t out[8]);
+/* The pseudonym PRF through libsodium (crypto_shorthash_siphash24): what
+ * vg_regkey_prf() computes inline; the tests compare the two. */
+uint64_t vgr_prf_sodium(const vg_regkey *k, vg_idtab t, const void *s, size_t n);
 /* Writes 8 bytes as 16 lowercase hex characters and a NUL. */
 void vgr_hex8(const uint8_t in[8], char out[17]);
 

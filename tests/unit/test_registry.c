@@ -1,5 +1,6 @@
 /* test_registry.c: the exposure registry: key, PRF, builder, reader, publish. */
 #include "vigie/registry.h"
+#include "registry/format.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -151,6 +152,30 @@ static unsigned source(vg_regbuild *b, const char *name, unsigned flags)
 }
 
 /* ------------------------------------------------------------ names */
+
+/* The inline SipHash-2-4 of vg_regkey_prf() is libsodium's, on every length
+ * from 0 to 300 bytes, every table, random keys and bytes. */
+static void test_prf_matches_sodium(void **state)
+{
+	(void)state;
+	uint8_t buf[300];
+	for (int round = 0; round < 8; round++) {
+		uint8_t kb[VG_REGKEY_BYTES];
+		randombytes_buf(kb, sizeof(kb));
+		vg_regkey *k = NULL;
+		assert_int_equal(vg_regkey_from_bytes(kb, &k), 0);
+		randombytes_buf(buf, sizeof(buf));
+		for (size_t n = 0; n <= sizeof(buf); n++)
+			for (int t = 0; t < VG_IDTAB__COUNT; t++)
+				assert_true(vg_regkey_prf(k, (vg_idtab)t, buf, n) ==
+				            vgr_prf_sodium(k, (vg_idtab)t, buf, n));
+		/* unaligned starts */
+		for (size_t off = 1; off < 8; off++)
+			assert_true(vg_regkey_prf(k, VG_IDTAB_EMAIL, buf + off, 37) ==
+			            vgr_prf_sodium(k, VG_IDTAB_EMAIL, buf + off, 37));
+		vg_regkey_free(k);
+	}
+}
 
 static void test_names(void **state)
 {
@@ -980,7 +1005,7 @@ static void lookup_case(const vg_regkey *k, uint64_t *keys, size_t n)
 	for (size_t i = 0; i < 5; i++)
 		q[nq] = probes[i], qt[nq++] = VG_IDTAB_NIR;
 	/* every key of the small tables, a spread of 100,000 of the large one */
-	for (size_t i = 0; i < n; i += n > 100000 ? n / 100000 : 1) {
+	for (size_t i = 0; i<n; i += n> 100000 ? n / 100000 : 1) {
 		q[nq] = keys[(i * 7919) % n],
 		qt[nq++] = (i % 5 == 4) ? VG_IDTAB_EMAIL : VG_IDTAB_NIR;
 		q[nq] = keys[i] + 1, qt[nq++] = VG_IDTAB_NIR;
@@ -1424,6 +1449,7 @@ int main(void)
 	    cmocka_unit_test(test_spill_same_file),
 	    cmocka_unit_test(test_threads),
 	    cmocka_unit_test(test_lookup_sizes),
+	    cmocka_unit_test(test_prf_matches_sodium),
 	    cmocka_unit_test(test_truncated),
 	    cmocka_unit_test(test_flipped),
 	    cmocka_unit_test(test_current_file),
