@@ -40,6 +40,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -666,6 +667,67 @@ static bool split_fast(vg_table *t, const char *p, size_t len, size_t *nfp, size
 	return true;
 }
 
+#ifdef __SSE2__
+/*
+ * The line at p split in the same pass that finds its end, for the common
+ * plain line: no quote anywhere in it, its newline among the bytes in hand
+ * (avail) within the row limit, not blank, at most max_fields fields. Then
+ * the result is what find_line() and split_fast() give (with a final '\r'
+ * dropped as csv_next() drops it): *lenp the row's length, *consumed with
+ * the newline, *nfp the fields, *hi the first byte that is not ASCII (or
+ * *lenp). Otherwise false, and the general path reads the line.
+ */
+static bool line_fast(vg_table *t, const char *p, size_t avail, size_t *lenp, size_t *consumed,
+                      size_t *nfp, size_t *hi)
+{
+	vg_table_field *f = t->fields;
+	const size_t maxf = t->max_fields;
+	size_t look = avail < t->need ? avail : t->need;
+	const __m128i vd = _mm_set1_epi8(t->delim), vn = _mm_set1_epi8('\n'),
+	              vq = _mm_set1_epi8('"');
+	size_t nf = 0, start = 0, first = SIZE_MAX;
+	for (size_t i = 0; i + 16 <= look; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		unsigned nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vn));
+		unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vq));
+		unsigned dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vd));
+		unsigned h = (unsigned)_mm_movemask_epi8(v);
+		unsigned below = 0xFFFF;
+		if (nl)
+			below = (1u << __builtin_ctz(nl)) - 1;
+		if ((q & below) || nf + 16 >= maxf)
+			return false;
+		dm &= below;
+		h &= below;
+		if (h && first == SIZE_MAX)
+			first = i + (size_t)__builtin_ctz(h);
+		while (dm) {
+			size_t at = i + (size_t)__builtin_ctz(dm);
+			dm &= dm - 1;
+			f[nf].s = p + start;
+			f[nf].len = at - start;
+			nf++;
+			start = at + 1;
+		}
+		if (nl) {
+			size_t end = i + (size_t)__builtin_ctz(nl), len = end;
+			if (len && p[len - 1] == '\r')
+				len--;
+			if (len == 0 || len > t->max_row || start > len)
+				return false;
+			f[nf].s = p + start;
+			f[nf].len = len - start;
+			*nfp = nf + 1;
+			*lenp = len;
+			*consumed = end + 1;
+			*hi = first < len ? first : len;
+			return true;
+		}
+	}
+	return false;
+}
+#endif
+
 /* Finishes a parsed CSV row: field limit, encoding (p[0..hi) is ASCII). */
 static int csv_finish(vg_table *t, vg_table_row *row, const char *p, size_t raw_len, size_t nf,
                       size_t hi, uint32_t nlines, size_t consumed, uint32_t flags)
@@ -843,6 +905,13 @@ static int csv_next(vg_table *t, vg_table_row *row)
 		size_t avail = t->end - t->pos;
 		if (avail == 0)
 			return t->eof ? END : NEED_MORE;
+#ifdef __SSE2__
+		if (!t->lines && p[0] != '"') {
+			size_t len, consumed, nf, hi;
+			if (line_fast(t, p, avail, &len, &consumed, &nf, &hi))
+				return csv_finish(t, row, p, len, nf, hi, 1, consumed, 0);
+		}
+#endif
 		const char *nl;
 		int lim;
 		find_line(t, &nl, &lim);
