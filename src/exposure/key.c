@@ -68,3 +68,34 @@ size_t vg_exposure_name_dob_key(const char *name, size_t name_len, const char *d
 	out[len] = '\0';
 	return len;
 }
+
+size_t vg_exposure_name_pair_key(const char *a, size_t an, const char *b, size_t bn,
+                                 const char *dob, size_t dob_len, char out[VG_EXPOSURE_KEY_MAX])
+{
+	if (an + 1 + bn >= VG_CANON_MAX)
+		return 0; /* the general key refuses it too */
+	if (an == 0 || bn == 0 || dob_len == 0 || dob_len > 10 || memchr(a, ' ', an) ||
+	    memchr(b, ' ', bn)) {
+		char joined[VG_CANON_MAX];
+		memcpy(joined, a, an);
+		joined[an] = ' ';
+		memcpy(joined + an + 1, b, bn);
+		return vg_exposure_name_dob_key(joined, an + 1 + bn, dob, dob_len, out);
+	}
+	word x = {a, an}, y = {b, bn};
+	if (word_cmp(&x, &y) > 0) {
+		x = (word){b, bn};
+		y = (word){a, an};
+	}
+	size_t len = 0;
+	memcpy(out, x.s, x.n);
+	len += x.n;
+	out[len++] = ' ';
+	memcpy(out + len, y.s, y.n);
+	len += y.n;
+	out[len++] = '\0';
+	memcpy(out + len, dob, dob_len);
+	len += dob_len;
+	out[len] = '\0';
+	return len;
+}

@@ -178,18 +178,11 @@ static void bad(vg_ingest_rowres *out, vg_ingest_kind k, const vg_reason *r)
 static void name_entry(const vg_regkey *k, vg_ingest_rowres *out, const vg_name *a,
                        const vg_name *b, const vg_dob *d, uint16_t cats, uint16_t sources)
 {
-	char joined[2 * VG_CANON_MAX];
 	char key[VG_EXPOSURE_KEY_MAX];
-	size_t n = a->c.len;
-	memcpy(joined, a->c.s, n);
-	if (b) {
-		joined[n++] = ' ';
-		memcpy(joined + n, b->c.s, b->c.len);
-		n += b->c.len;
-	}
-	if (n >= VG_CANON_MAX)
-		return; /* longer than any canonical name: not a key check could make */
-	size_t kn = vg_exposure_name_dob_key(joined, n, d->c.s, d->c.len, key);
+	/* longer than any canonical name: not a key check could make (0) */
+	size_t kn =
+	    b ? vg_exposure_name_pair_key(a->c.s, a->c.len, b->c.s, b->c.len, d->c.s, d->c.len, key)
+	      : vg_exposure_name_dob_key(a->c.s, a->c.len, d->c.s, d->c.len, key);
 	if (kn == 0)
 		return;
 	uint64_t p = vg_regkey_prf(k, VG_IDTAB_NAME_DOB, key, kn);

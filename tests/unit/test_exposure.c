@@ -659,11 +659,45 @@ static void test_open(void **state)
 	assert_string_equal(vg_exposure_registry_dir(NULL), "vigie-registry");
 }
 
+/* The pair key is the key of the joined name, on random words (one or
+ * several, prefixes of each other, empty, spaces at the ends). */
+static void test_key_pair(void **state)
+{
+	(void)state;
+	static const char *const w[] = {"a",  "ab", "abc", "b",   "jean",   "jeanne", "de",
+	                                "la", "",   " ",   "z z", "martin", "marti",  "aa"};
+	const size_t nw = sizeof(w) / sizeof(w[0]);
+	static const char *const dobs[] = {"1990-01-01", "", "1990-01-01x", "2001-12-31"};
+	uint64_t x = 0x2545F4914F6CDD1Dull;
+	for (int it = 0; it < 100000; it++) {
+		char a[64] = "", b[64] = "", joined[130];
+		size_t an = 0, bn = 0;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		for (unsigned k = 0; k < 1 + x % 3; k++) {
+			const char *p = w[(x >> (8 * k)) % nw];
+			an += (size_t)snprintf(a + an, sizeof(a) - an, "%s%s", k ? " " : "", p);
+		}
+		for (unsigned k = 0; k < 1 + (x >> 20) % 3; k++) {
+			const char *p = w[(x >> (8 * k + 30)) % nw];
+			bn += (size_t)snprintf(b + bn, sizeof(b) - bn, "%s%s", k ? " " : "", p);
+		}
+		const char *d = dobs[(x >> 60) % 4];
+		snprintf(joined, sizeof(joined), "%s %s", a, b);
+		char k1[VG_EXPOSURE_KEY_MAX], k2[VG_EXPOSURE_KEY_MAX];
+		size_t n1 = vg_exposure_name_dob_key(joined, an + 1 + bn, d, strlen(d), k1);
+		size_t n2 = vg_exposure_name_pair_key(a, an, b, bn, d, strlen(d), k2);
+		assert_int_equal(n1, n2);
+		if (n1)
+			assert_memory_equal(k1, k2, n1 + 1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_key_sorted),
 	    cmocka_unit_test(test_key_refused),
+	    cmocka_unit_test(test_key_pair),
 	    cmocka_unit_test(test_key_prf),
 	    cmocka_unit_test(test_kinds),
 	    cmocka_unit_test(test_found_each_kind),
