@@ -15,6 +15,7 @@
  * itself. Reasons are checked in the order bad_char, bad_length, bad_shape.
  */
 #include "vigie/ftid.h"
+#include "ident/ftid_slow.h"
 
 static const vg_reason r_bad_char = {
     "bad_char", "caractère interdit (seuls chiffres, lettres et séparateurs . - / espace)",
@@ -102,8 +103,50 @@ static int utf8_valid(const unsigned char *p, size_t n)
 	return 1;
 }
 
-/* Normalizes one identifier; see the header and the notes above. */
+/*
+ * An identifier written plainly, as most files write it: 7 to 10 digits,
+ * then at most one ASCII letter, nothing else. The general path would copy
+ * it as it is, the letter uppercased: the same result, in one short pass.
+ * Returns 1 for anything else (out->c.s may have been written).
+ */
+static int normalize_fast(const char *s, size_t n, vg_ftid *out)
+{
+	if (n < VG_FTID_MIN || n > VG_FTID_MAX)
+		return 1;
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((unsigned)(c - '0') > 9)
+			return 1;
+		out->c.s[i] = (char)c;
+	}
+	unsigned char last = (unsigned char)s[n - 1];
+	size_t d = n;
+	if ((unsigned)(last - '0') > 9) {
+		if ((unsigned)((last | 0x20) - 'a') > 25)
+			return 1;
+		last &= (unsigned char)~0x20u;
+		d = n - 1;
+	}
+	if (d < 7 || d > 10)
+		return 1;
+	out->c.s[n - 1] = (char)last;
+	out->c.s[n] = '\0';
+	out->c.len = n;
+	out->c.reason = NULL;
+	out->digits = d;
+	out->flags = (d < n ? VG_FTID_LETTER : 0u) | (n > VG_FTID_MIN ? VG_FTID_EXTENDED : 0u);
+	return 0;
+}
+
 int vg_ftid_normalize(const char *s, size_t n, vg_ftid *out)
+{
+	if (normalize_fast(s, n, out) == 0)
+		return 0;
+	return vgi_ftid_normalize_slow(s, n, out);
+}
+
+/* Normalizes one identifier; see the header and the notes above. */
+int vgi_ftid_normalize_slow(const char *s, size_t n, vg_ftid *out)
 {
 	out->digits = 0;
 	out->flags = 0;

@@ -5,6 +5,7 @@
  * its exact length, so a read past the end is caught by the sanitizers.
  */
 #include "vigie/ftid.h"
+#include "ident/ftid_slow.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -251,12 +252,49 @@ static void test_describe(void **state)
 	json_decref(o);
 }
 
+/* The fast path gives exactly what the general path gives, on strings made
+ * of the pieces that decide between them (digits, letters, separators,
+ * UTF-8, lengths 0 to 14). */
+static void test_fast_path(void **state)
+{
+	(void)state;
+	static const char *const piece[] = {"0", "1", "5", "9", "a",        "K",    "z", "Z",
+	                                    "-", ".", " ", "/", "\xc3\xa9", "\xff", "@", "00"};
+	const size_t np = sizeof(piece) / sizeof(piece[0]);
+	char buf[64];
+	uint64_t x = 0x5DEECE66Dull;
+	for (int it = 0; it < 300000; it++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t len = 0, parts = x % 15;
+		for (size_t k = 0; k < parts; k++) {
+			/* mostly digits, so that the plain shapes come often */
+			const char *p = (x >> (4 * k + 8)) % 4 ? "7" : piece[(x >> (4 * k)) % np];
+			size_t pl = strlen(p);
+			memcpy(buf + len, p, pl);
+			len += pl;
+		}
+		vg_ftid a, b;
+		memset(&a, 0x55, sizeof(a));
+		memset(&b, 0xAA, sizeof(b));
+		int ra = vg_ftid_normalize(buf, len, &a);
+		int rb = vgi_ftid_normalize_slow(buf, len, &b);
+		assert_int_equal(ra, rb);
+		assert_ptr_equal(a.c.reason, b.c.reason);
+		if (ra == 0) {
+			assert_int_equal(a.c.len, b.c.len);
+			assert_memory_equal(a.c.s, b.c.s, a.c.len + 1);
+			assert_int_equal(a.digits, b.digits);
+			assert_int_equal(a.flags, b.flags);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_valid),      cmocka_unit_test(test_reasons),
 	    cmocka_unit_test(test_boundaries), cmocka_unit_test(test_not_nul_terminated),
-	    cmocka_unit_test(test_describe),
+	    cmocka_unit_test(test_fast_path),  cmocka_unit_test(test_describe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
