@@ -24,6 +24,7 @@
  * own on first use (freed when the thread exits).
  */
 #include "vigie/name.h"
+#include "ident/name_slow.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -422,8 +423,32 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
-/* Folds a name; rejects what folds to nothing or holds digits. */
+/* Folds a name; rejects what folds to nothing or holds digits. A name of
+ * ASCII letters only (most names in a leak: "DUPONT", "Marie") is its
+ * lowercase, one word, no flag: what the general path gives it, in one
+ * short pass. */
 int vg_name_normalize(const char *s, size_t n, vg_name *out)
+{
+	if (n > 0 && n < VG_CANON_MAX) {
+		unsigned bad = 0;
+		for (size_t i = 0; i < n; i++) {
+			unsigned c = (unsigned char)s[i] | 0x20u;
+			bad |= (unsigned)(c - 'a') > 25;
+			out->c.s[i] = (char)c;
+		}
+		if (!bad) {
+			out->c.s[n] = '\0';
+			out->c.len = n;
+			out->c.reason = NULL;
+			out->ntokens = 1;
+			out->non_ascii = out->transliterated = out->title = 0;
+			return 0;
+		}
+	}
+	return vgi_name_normalize_slow(s, n, out);
+}
+
+int vgi_name_normalize_slow(const char *s, size_t n, vg_name *out)
 {
 	out->ntokens = 0;
 	out->non_ascii = out->transliterated = out->title = 0;

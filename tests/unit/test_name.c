@@ -4,6 +4,7 @@
  * of its tables and on thousands of real French names (tests/data).
  */
 #include "vigie/name.h"
+#include "ident/name_slow.h"
 
 #include <pthread.h>
 #include <setjmp.h>
@@ -543,6 +544,49 @@ static void test_reason_texts(void **state)
 	}
 }
 
+/* The ASCII-letters fast path gives exactly what the general path gives,
+ * on strings made of letters mostly, with the bytes next to the letters'
+ * ranges, separators, digits, accents and titles mixed in. */
+static void test_fast_path(void **state)
+{
+	(void)state;
+	static const char *const piece[] = {"a", "Z", "m", "@",        "[",    "`",    "{",   "-",
+	                                    " ", "'", "1", "\xc3\xa9", "\xc9", "\x01", "mme", "DE"};
+	const size_t np = sizeof(piece) / sizeof(piece[0]);
+	char buf[700];
+	uint64_t x = 0x123456789ABCDEFull;
+	for (int it = 0; it < 200000; it++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t len = 0, parts = x % 12;
+		if (x % 101 == 0)
+			parts = 600; /* around the length limit */
+		for (size_t k = 0; k < parts; k++) {
+			uint64_t y = x * (k + 1) * 0x9E3779B97F4A7C15ull;
+			const char *p = (y >> 60) % 4 ? "x" : piece[(y >> 32) % np];
+			size_t pl = strlen(p);
+			if (len + pl > sizeof(buf))
+				break;
+			memcpy(buf + len, p, pl);
+			len += pl;
+		}
+		vg_name a, b;
+		memset(&a, 0x55, sizeof(a));
+		memset(&b, 0xAA, sizeof(b));
+		int ra = vg_name_normalize(buf, len, &a);
+		int rb = vgi_name_normalize_slow(buf, len, &b);
+		assert_int_equal(ra, rb);
+		assert_ptr_equal(a.c.reason, b.c.reason);
+		if (ra == 0) {
+			assert_int_equal(a.c.len, b.c.len);
+			assert_memory_equal(a.c.s, b.c.s, a.c.len + 1);
+			assert_int_equal(a.ntokens, b.ntokens);
+			assert_int_equal(a.non_ascii, b.non_ascii);
+			assert_int_equal(a.transliterated, b.transliterated);
+			assert_int_equal(a.title, b.title);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -565,6 +609,7 @@ int main(void)
 	    cmocka_unit_test(test_threads),
 	    cmocka_unit_test(test_describe),
 	    cmocka_unit_test(test_reason_texts),
+	    cmocka_unit_test(test_fast_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
