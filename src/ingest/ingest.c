@@ -1049,17 +1049,24 @@ static void work_chunk(run *r, batch *bt, unsigned wi, wsrc *ws, vg_regbuild_loc
 	bt->lines = vg_table_stats_get(t)->lines;
 }
 
+/* How far ahead chunk_end() looks for the next quote at a time. */
+#define QUOTE_LOOK ((size_t)1 << 20)
+
 /* Where the range that starts at row start c and should end near target
- * ends: the first row start at or after target (see above). *q: the next
- * quote at or after c, or len (kept from call to call). */
+ * ends: the first row start at or after target (see above). *q (kept from
+ * call to call): the next quote at or after c, or where the last search
+ * stopped when it found none (up to QUOTE_LOOK ahead, so that no search
+ * reads the whole file first); a *q that is not a quote only sends the
+ * range to the quote-aware row end, which is right anywhere. */
 static size_t chunk_end(vg_table *rt, const char *d, size_t len, size_t c, size_t target, size_t *q)
 {
 	for (;;) {
 		if (c >= target)
 			return c;
-		if (*q < c) {
-			const char *x = memchr(d + c, '"', len - c);
-			*q = x ? (size_t)(x - d) : len;
+		if (*q <= c) {
+			size_t look = len - c > QUOTE_LOOK ? QUOTE_LOOK : len - c;
+			const char *x = memchr(d + c, '"', look);
+			*q = x ? (size_t)(x - d) : c + look;
 		}
 		if (*q >= target) {
 			/* no quote in [c, target): lines are rows up to the quote */
@@ -1107,19 +1114,13 @@ static int read_chunks(run *r, size_t fi, vg_table *t, const plan *p, size_t exp
 	}
 	r->fold_base = vg_table_stats_get(t)->lines;
 	r->fold_next = r->seq_next;
-	size_t q = 0;
-	bool first = true;
+	size_t q = 0; /* none searched yet: the first chunk_end() searches */
 	uint64_t lines = 0;
 	while (pos < len) {
 		if (stopping(r) || (rc = worker_error(r, err)) != 0) {
 			rc = rc ? rc : VG_EIO;
 			*fatal = true;
 			break;
-		}
-		if (first) {
-			const char *x = memchr(d + pos, '"', len - pos);
-			q = x ? (size_t)(x - d) : len;
-			first = false;
 		}
 		size_t step = r->o->range_bytes ? r->o->range_bytes : CHUNK;
 		size_t target = len - pos > step ? pos + step : len;
