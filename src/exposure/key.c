@@ -9,6 +9,7 @@
  */
 #include "vigie/exposure.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #define MAX_WORDS (VG_CANON_MAX / 2 + 1)
@@ -69,13 +70,22 @@ size_t vg_exposure_name_dob_key(const char *name, size_t name_len, const char *d
 	return len;
 }
 
+/* Whether s[0..n) holds a space (names are short: no call). */
+static bool has_space(const char *s, size_t n)
+{
+	unsigned sp = 0;
+	for (size_t i = 0; i < n; i++)
+		sp |= s[i] == ' ';
+	return sp != 0;
+}
+
 size_t vg_exposure_name_pair_key(const char *a, size_t an, const char *b, size_t bn,
                                  const char *dob, size_t dob_len, char out[VG_EXPOSURE_KEY_MAX])
 {
 	if (an + 1 + bn >= VG_CANON_MAX)
 		return 0; /* the general key refuses it too */
-	if (an == 0 || bn == 0 || dob_len == 0 || dob_len > 10 || memchr(a, ' ', an) ||
-	    memchr(b, ' ', bn)) {
+	if (an == 0 || bn == 0 || dob_len == 0 || dob_len > 10 || has_space(a, an) ||
+	    has_space(b, bn)) {
 		char joined[VG_CANON_MAX];
 		memcpy(joined, a, an);
 		joined[an] = ' ';

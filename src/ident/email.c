@@ -351,22 +351,22 @@ static int normalize_fast(const char *s, size_t n, vg_email *out)
 {
 	if (n > VG_EMAIL_ADDR_MAX)
 		return 1;
-	const char *atp = memchr(s, '@', n);
-	if (!atp)
-		return 1;
-	size_t at = (size_t)(atp - s);
-	if (at == 0 || at > VG_EMAIL_LOCAL_MAX)
-		return 1;
 	char *o = out->c.s;
-	unsigned ok = 1;
-	for (size_t i = 0; i < at; i++) {
-		unsigned char c = (unsigned char)s[i];
+	/* the local part: up to the first byte out of its set, which must be
+	 * the '@' ('@' is not in the set) */
+	size_t at = 0, plus = 0;
+	for (; at < n; at++) {
+		unsigned char c = (unsigned char)s[at];
 		unsigned k = cls[c];
-		ok &= k;
-		o[i] = (char)(c | (k & 4) << 3);
+		if (!(k & 1))
+			break;
+		if (c == '+' && !plus && at)
+			plus = at;
+		o[at] = (char)(c | (k & 4) << 3);
 	}
-	if (!ok)
+	if (at == n || s[at] != '@' || at == 0 || at > VG_EMAIL_LOCAL_MAX)
 		return 1;
+	unsigned ok = 1;
 	o[at] = '@';
 	unsigned idn = 0;
 	size_t label = at + 1, dots = 0;
@@ -402,10 +402,9 @@ static int normalize_fast(const char *s, size_t n, vg_email *out)
 	out->c.reason = NULL;
 	out->local_len = at;
 	out->flags = idn;
-	const char *plus = at > 1 ? memchr(o + 1, '+', at - 1) : NULL;
 	if (plus) {
 		out->flags |= VG_EMAIL_TAGGED;
-		out->tag_off = (size_t)(plus - o) + 1;
+		out->tag_off = plus + 1;
 		out->tag_len = at - out->tag_off;
 	}
 	return 0;

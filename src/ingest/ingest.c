@@ -969,6 +969,8 @@ static void work_chunk(run *r, batch *bt, unsigned wi, wsrc *ws, vg_regbuild_loc
 	bt->rows_read = bt->transcoded = 0;
 	bt->first_src = -1;
 	vg_table_range(t, bt->start, bt->stop);
+	uint16_t run_cats = 0;
+	uint64_t run_n = 0;
 	vg_ingest_item items[VG_INGEST_ROW_ITEMS_MAX];
 	vg_table_row row;
 	vg_err err;
@@ -1038,14 +1040,22 @@ static void work_chunk(run *r, batch *bt, unsigned wi, wsrc *ws, vg_regbuild_loc
 		c->accepted++;
 		c->suspect += (row.flags & VG_TABLE_ROW_QUOTE_FIXED) ? 1 : 0;
 		c->src_rows[src]++;
-		for (unsigned k = 0; k < VG_CAT__COUNT; k++)
-			c->rows_with[k] += (cats >> k) & 1u;
+		/* rows of a file mostly hold the same columns: count runs */
+		if (cats != run_cats) {
+			for (unsigned k = 0; k < VG_CAT__COUNT; k++)
+				c->rows_with[k] += ((run_cats >> k) & 1u) * run_n;
+			run_cats = cats;
+			run_n = 0;
+		}
+		run_n++;
 		for (size_t j = 0; j < n; j++)
 			c->ids[res->e[j].table]++;
 		int rc = vg_regbuild_local_add(l, res->e, n, &err);
 		if (rc)
 			worker_failed(r, rc, &err);
 	}
+	for (unsigned k = 0; k < VG_CAT__COUNT; k++)
+		c->rows_with[k] += ((run_cats >> k) & 1u) * run_n;
 	bt->lines = vg_table_stats_get(t)->lines;
 }
 
