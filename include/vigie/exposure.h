@@ -71,9 +71,11 @@ int vg_exposure_open(const char *dir, const char *key_file, bool want_key, vg_re
 size_t vg_exposure_name_dob_key(const char *name, size_t name_len, const char *dob, size_t dob_len,
                                 char out[VG_EXPOSURE_KEY_MAX]);
 /* The same key for the name "a b" (two canonical names joined by one space),
- * without the copy when each is one word (ingest: first name + last name). */
+ * without the copy when each is one word (ingest: first name + last name);
+ * words: the caller knows that neither holds a space (vg_name.ntokens). */
 size_t vg_exposure_name_pair_key(const char *a, size_t an, const char *b, size_t bn,
-                                 const char *dob, size_t dob_len, char out[VG_EXPOSURE_KEY_MAX]);
+                                 const char *dob, size_t dob_len, bool words,
+                                 char out[VG_EXPOSURE_KEY_MAX]);
 
 /* What a check asks about: one of the registry's identifier tables. */
 

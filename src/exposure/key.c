@@ -64,7 +64,10 @@ size_t vg_exposure_name_dob_key(const char *name, size_t name_len, const char *d
 		len += w[i].n;
 	}
 	out[len++] = '\0';
-	memcpy(out + len, dob, dob_len);
+	if (dob_len == 10) /* YYYY-MM-DD: a copy the compiler inlines */
+		memcpy(out + len, dob, 10);
+	else
+		memcpy(out + len, dob, dob_len);
 	len += dob_len;
 	out[len] = '\0';
 	return len;
@@ -80,12 +83,13 @@ static bool has_space(const char *s, size_t n)
 }
 
 size_t vg_exposure_name_pair_key(const char *a, size_t an, const char *b, size_t bn,
-                                 const char *dob, size_t dob_len, char out[VG_EXPOSURE_KEY_MAX])
+                                 const char *dob, size_t dob_len, bool words,
+                                 char out[VG_EXPOSURE_KEY_MAX])
 {
 	if (an + 1 + bn >= VG_CANON_MAX)
 		return 0; /* the general key refuses it too */
-	if (an == 0 || bn == 0 || dob_len == 0 || dob_len > 10 || has_space(a, an) ||
-	    has_space(b, bn)) {
+	if (an == 0 || bn == 0 || dob_len == 0 || dob_len > 10 ||
+	    (!words && (has_space(a, an) || has_space(b, bn)))) {
 		char joined[VG_CANON_MAX];
 		memcpy(joined, a, an);
 		joined[an] = ' ';
@@ -104,7 +108,10 @@ size_t vg_exposure_name_pair_key(const char *a, size_t an, const char *b, size_t
 	memcpy(out + len, y.s, y.n);
 	len += y.n;
 	out[len++] = '\0';
-	memcpy(out + len, dob, dob_len);
+	if (dob_len == 10) /* YYYY-MM-DD: a copy the compiler inlines */
+		memcpy(out + len, dob, 10);
+	else
+		memcpy(out + len, dob, dob_len);
 	len += dob_len;
 	out[len] = '\0';
 	return len;

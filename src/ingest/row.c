@@ -180,9 +180,9 @@ static void name_entry(const vg_regkey *k, vg_ingest_rowres *out, const vg_name 
 {
 	char key[VG_EXPOSURE_KEY_MAX];
 	/* longer than any canonical name: not a key check could make (0) */
-	size_t kn =
-	    b ? vg_exposure_name_pair_key(a->c.s, a->c.len, b->c.s, b->c.len, d->c.s, d->c.len, key)
-	      : vg_exposure_name_dob_key(a->c.s, a->c.len, d->c.s, d->c.len, key);
+	size_t kn = b ? vg_exposure_name_pair_key(a->c.s, a->c.len, b->c.s, b->c.len, d->c.s,
+	                                          d->c.len, a->ntokens == 1 && b->ntokens == 1, key)
+	              : vg_exposure_name_dob_key(a->c.s, a->c.len, d->c.s, d->c.len, key);
 	if (kn == 0)
 		return;
 	uint64_t p = vg_regkey_prf(k, VG_IDTAB_NAME_DOB, key, kn);
