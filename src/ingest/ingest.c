@@ -884,7 +884,7 @@ static int map_columns(run *r, vg_table *t, vg_ingest_file *f, vg_colmap *m, pla
  * order in which sources are created (a spelling no one has resolved yet is
  * resolved only once every range before this one is done: the gate).
  */
-#define CHUNK ((size_t)256 << 10)
+#define CHUNK ((size_t)1 << 20)
 #define RESOLVED_MAX 4096
 
 /* Records a row rejected in range bt. */
