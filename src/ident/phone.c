@@ -547,26 +547,54 @@ static const territory *pick_region(const country *c, const uint8_t *v, vg_phone
 /*
  * pick_region()'s answer, remembered per country and first five digits of
  * the number: every rule looks at five leading digits at most, so the
- * answer depends on them alone. An entry is 0 until computed, then
- * MEMO_SET | region index << 4 | type (region index NREG: none). Threads
- * may compute an entry at the same time: they store the same value.
+ * answer depends on them alone. An answer is MEMO_SET | region index << 4 |
+ * type (region index NREG: none). The first use of three leading digits
+ * computes the hundred answers under them; when they agree (most do: a
+ * region and a type are seldom decided past the third digit) memo3 holds
+ * the answer itself, a table of 4 KB that stays in cache, else it sends to
+ * the hundred in memo. Threads may compute the same prefix at the same
+ * time: they store the same values, memo3 last (release).
  */
 _Static_assert(sizeof(((rule *)0)->set) / sizeof(uint16_t) == 5, "rules see five digits");
 _Static_assert(VG_PHONE_VOICEMAIL < 16, "a type fits in four bits");
 #define MEMO_SET 0x8000u
+#define MEMO_SUB 0x10000u
 #define NREG 0x7FFu
-static uint16_t memo[sizeof(countries) / sizeof(countries[0])][100000];
+#define NCOUNTRIES (sizeof(countries) / sizeof(countries[0]))
+static uint32_t memo3[NCOUNTRIES][1000];
+static uint16_t memo[NCOUNTRIES][100000];
+
+static unsigned answer(const country *c, const uint8_t *v)
+{
+	vg_phone_type type;
+	const territory *g = pick_region(c, v, &type);
+	unsigned idx = g ? (unsigned)(g - c->regions) : NREG;
+	return MEMO_SET | idx << 4 | (unsigned)type;
+}
 
 static const territory *pick_region_memo(const country *c, const uint8_t *v, vg_phone_type *type)
 {
-	uint16_t *m = &memo[c - countries][v[0] * 10000 + v[1] * 1000 + v[2] * 100 + v[3] * 10 + v[4]];
-	unsigned e = __atomic_load_n(m, __ATOMIC_RELAXED);
+	size_t ci = (size_t)(c - countries);
+	unsigned p3 = v[0] * 100u + v[1] * 10u + v[2];
+	uint32_t e = __atomic_load_n(&memo3[ci][p3], __ATOMIC_ACQUIRE);
 	if (!e) {
-		const territory *g = pick_region(c, v, type);
-		unsigned idx = g ? (unsigned)(g - c->regions) : NREG;
-		e = MEMO_SET | idx << 4 | (unsigned)*type;
-		__atomic_store_n(m, (uint16_t)e, __ATOMIC_RELAXED);
+		uint8_t w[9] = {v[0], v[1], v[2], 0, 0, 0, 0, 0, 0};
+		unsigned first = 0;
+		bool same = true;
+		for (unsigned k = 0; k < 100; k++) {
+			w[3] = (uint8_t)(k / 10);
+			w[4] = (uint8_t)(k % 10);
+			unsigned a = answer(c, w);
+			__atomic_store_n(&memo[ci][p3 * 100 + k], (uint16_t)a, __ATOMIC_RELAXED);
+			if (k == 0)
+				first = a;
+			same = same && a == first;
+		}
+		e = same ? first : MEMO_SET | MEMO_SUB;
+		__atomic_store_n(&memo3[ci][p3], e, __ATOMIC_RELEASE);
 	}
+	if (e & MEMO_SUB)
+		e = __atomic_load_n(&memo[ci][p3 * 100 + v[3] * 10u + v[4]], __ATOMIC_RELAXED);
 	*type = (vg_phone_type)(e & 15u);
 	unsigned idx = (e >> 4) & NREG;
 	return idx == NREG ? NULL : &c->regions[idx];
