@@ -370,15 +370,18 @@ static void test_fast_path(void **state)
 {
 	(void)state;
 	static const char *const piece[] = {
-	    "a",  "Z",  "0",       "9",  ".",  "@", "@",  "@",  "+",  "-",  "_",   "\"",
-	    "<",  ">",  " ",       "\t", ",",  "(", ")",  ":",  ";",  "[",  "]",   "\\",
-	    "é",  "\x01", "\x7f", "!",  "#",  "~", "xn--", "fr", "com", "mailto:", "MAILTO:",
-	    "\xc2\xa0", "\xff", "12", "-.", "._", "Jean.Dupont", "orange.fr", "gmail.com"};
+	    "a",           "Z",         "0",        "9",        ".",    "@",  "@",    "@",
+	    "+",           "-",         "_",        "\"",       "<",    ">",  " ",    "\t",
+	    ",",           "(",         ")",        ":",        ";",    "[",  "]",    "\\",
+	    "é",           "\x01",      "\x7f",     "!",        "#",    "~",  "xn--", "fr",
+	    "com",         "mailto:",   "MAILTO:",  "\xc2\xa0", "\xff", "12", "-.",   "._",
+	    "Jean.Dupont", "orange.fr", "gmail.com"};
 	const size_t np = sizeof(piece) / sizeof(piece[0]);
 	static const char *const fixed[] = {
-	    "a@b.fr", "A.B+c@Orange.FR", "x@y", "x@1.23", "@b.fr", "a@", "a@@b.fr", "a@b@c.fr",
-	    "\"a b\"@x.fr", "<a@b.fr>", "mailto:a@b.fr", "a@-b.fr", "a@b-.fr", "a@b..fr",
-	    "a@.b.fr", "a.@b.fr", ".a@b.fr", "a@b.fr>", "a@b_c.fr", "a@xn--e-9ga.fr"};
+	    "a@b.fr",   "A.B+c@Orange.FR", "x@y",          "x@1.23",   "@b.fr",         "a@",
+	    "a@@b.fr",  "a@b@c.fr",        "\"a b\"@x.fr", "<a@b.fr>", "mailto:a@b.fr", "a@-b.fr",
+	    "a@b-.fr",  "a@b..fr",         "a@.b.fr",      "a.@b.fr",  ".a@b.fr",       "a@b.fr>",
+	    "a@b_c.fr", "a@xn--e-9ga.fr"};
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		same_as_slow(fixed[i], strlen(fixed[i]));
 	char buf[400];
@@ -397,6 +400,29 @@ static void test_fast_path(void **state)
 				break;
 			memcpy(buf + len, p, pl);
 			len += pl;
+		}
+		same_as_slow(buf, len);
+	}
+	/* 16 to 70 bytes of the characters of plain addresses, '@' and dots
+	 * placed often (the 16-byte path and its edges) */
+	static const char plain[] = "aZ09.-_+@@..xX";
+	for (int it = 0; it < 300000; it++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t len = 16 + x % 55;
+		uint64_t y = x;
+		for (size_t k = 0; k < len; k++) {
+			y = y * 6364136223846793005ull + 1442695040888963407ull;
+			buf[k] = (y >> 60) < 9 ? "abcdefghi"[(y >> 56) % 9] : plain[(y >> 50) % 14];
+		}
+		if (x % 3 == 0) { /* one '@' and a dot after it, most often */
+			for (size_t k = 0; k < len; k++)
+				if (buf[k] == '@')
+					buf[k] = 'q';
+			size_t a = 1 + (x >> 20) % (len - 4);
+			buf[a] = '@';
+			buf[a + 1 + (x >> 30) % (len - a - 3)] = '.';
+			if (x % 5 == 0)
+				memcpy(buf + a + 1, "Xn--", 4 <= len - a - 1 ? 4 : 0);
 		}
 		same_as_slow(buf, len);
 	}
