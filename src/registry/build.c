@@ -112,6 +112,8 @@ struct vg_regbuild {
 	size_t arena_bytes;
 	uint8_t *arena_next; /* the rest of the last arena */
 	size_t arena_left;
+	pthread_t unmapper; /* freeing the arenas, when unmapping */
+	bool unmapping;
 	size_t mem;  /* bytes of chunks in buckets */
 	size_t lmem; /* bytes of chunks in locals' buckets (vg_regbuild_local) */
 	uint64_t maxbucket;
@@ -1409,6 +1411,7 @@ static void free_table_chunks(vg_regbuild *b, int t)
  */
 
 #define SEG_ENTRIES 32768 /* a segment: about this many entries (whole buckets) */
+#define HCOPIES 4
 
 typedef struct wseg {
 	unsigned t, k;      /* table; index among the table's segments */
@@ -1441,8 +1444,11 @@ static void *memwrite_worker(void *arg)
 	uint32_t src_mask = (uint32_t)nh - 1;
 	uint64_t *kb = vg_xmalloc((size_t)w->segmax * 8);
 	uint32_t *pb = vg_xmalloc((size_t)w->segmax * 4);
-	uint64_t *hc = vg_xcalloc(VG_IDTAB__COUNT * VGR_HC_SIZE, sizeof(uint64_t));
-	uint64_t *hs = vg_xcalloc(VG_IDTAB__COUNT * nh, sizeof(uint64_t));
+	/* HCOPIES histograms a table, entry i counted in copy i % HCOPIES: most
+	 * payloads are equal, and increments of one counter in a row would
+	 * each wait for the previous one */
+	uint64_t *hc = vg_xcalloc(VG_IDTAB__COUNT * HCOPIES * VGR_HC_SIZE, sizeof(uint64_t));
+	uint64_t *hs = vg_xcalloc(VG_IDTAB__COUNT * HCOPIES * nh, sizeof(uint64_t));
 	uint64_t unsynced = 0;
 	int err = 0;
 	for (;;) {
@@ -1450,17 +1456,29 @@ static void *memwrite_worker(void *arg)
 		if (i >= w->nsegs)
 			break;
 		const wseg *sg = &w->segs[i];
-		uint64_t *hct = hc + (size_t)sg->t * VGR_HC_SIZE, *hst = hs + (size_t)sg->t * nh;
+		uint64_t *hct = hc + (size_t)sg->t * HCOPIES * VGR_HC_SIZE;
+		uint64_t *hst = hs + (size_t)sg->t * HCOPIES * nh;
 		size_t m = 0;
 		for (size_t j = sg->from; j < sg->to; j++)
-			for (const chunk *c = b->bk[j].head; c; c = c->next)
-				for (size_t e = 0; e < c->n; e++, m++) {
-					uint32_t pay = c->e[e].pay;
-					kb[m] = c->e[e].key;
+			for (const chunk *c = b->bk[j].head; c; c = c->next) {
+				const vgr_ent *e = c->e;
+				size_t x = 0;
+				for (; x + HCOPIES <= c->n; x += HCOPIES, m += HCOPIES)
+					for (size_t u = 0; u < HCOPIES; u++) {
+						uint32_t pay = e[x + u].pay;
+						kb[m + u] = e[x + u].key;
+						pb[m + u] = pay;
+						hct[u * VGR_HC_SIZE + (pay & VG_CAT_ALL)]++;
+						hst[u * nh + ((pay >> 16) & src_mask)]++;
+					}
+				for (; x < c->n; x++, m++) {
+					uint32_t pay = e[x].pay;
+					kb[m] = e[x].key;
 					pb[m] = pay;
 					hct[pay & VG_CAT_ALL]++;
 					hst[(pay >> 16) & src_mask]++;
 				}
+			}
 		if (!err &&
 		    (pwrite_all(w->fd, kb, m * 8, w->key_off[sg->t] + 8 * sg->first) != 0 ||
 		     pwrite_all(w->fd, pb, m * 4, w->pay_off[sg->t] + 4 * sg->first) != 0))
@@ -1485,12 +1503,13 @@ static void *memwrite_worker(void *arg)
 #endif
 	}
 	pthread_mutex_lock(&w->mu);
-	for (int t = 0; t < VG_IDTAB__COUNT; t++) {
-		for (size_t v = 0; v < VGR_HC_SIZE; v++)
-			w->to[t].hc[v] += hc[(size_t)t * VGR_HC_SIZE + v];
-		for (size_t v = 0; v < nh; v++)
-			w->to[t].hs[v] += hs[(size_t)t * nh + v];
-	}
+	for (size_t t = 0; t < VG_IDTAB__COUNT; t++)
+		for (size_t u = 0; u < HCOPIES; u++) {
+			for (size_t v = 0; v < VGR_HC_SIZE; v++)
+				w->to[t].hc[v] += hc[(t * HCOPIES + u) * VGR_HC_SIZE + v];
+			for (size_t v = 0; v < nh; v++)
+				w->to[t].hs[v] += hs[(t * HCOPIES + u) * nh + v];
+		}
 	if (err && !w->err)
 		w->err = err;
 	pthread_mutex_unlock(&w->mu);
@@ -1975,16 +1994,63 @@ static void prune(const vg_regbuild *b)
 	closedir(d);
 }
 
+/* Frees arenas[0..n) and the array; a thread's body (unmap_job) or not. */
+static void free_arenas(arena *arenas, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (arenas[i].mapped)
+			munmap(arenas[i].p, arenas[i].len);
+		else
+			free(arenas[i].p);
+	}
+	free(arenas);
+}
+
+typedef struct unmap_job {
+	arena *arenas;
+	size_t n;
+} unmap_job;
+
+/* The body of the thread that frees the arenas once written. */
+static void *unmap_worker(void *arg)
+{
+	unmap_job *j = arg;
+	free_arenas(j->arenas, j->n);
+	free(j);
+	return NULL;
+}
+
+/*
+ * Once the new version is written the chunks are garbage: their arenas
+ * (the size of the entries) are unmapped on another thread while this one
+ * waits for fsync and the renames. release() joins it.
+ */
+static void unmap_in_background(vg_regbuild *b)
+{
+	unmap_job *j = vg_xmalloc(sizeof(*j));
+	j->arenas = b->arenas;
+	j->n = b->narenas;
+	if (pthread_create(&b->unmapper, NULL, unmap_worker, j) != 0) {
+		free(j);
+		return; /* release() frees them */
+	}
+	b->unmapping = true;
+	b->arenas = NULL;
+	b->narenas = b->caparenas = 0;
+	b->arena_left = 0;
+	b->spare = NULL;
+	for (size_t i = 0; i < NBUCKETS; i++) {
+		b->bk[i].head = b->bk[i].tail = NULL;
+		b->bk[i].n = 0;
+	}
+}
+
 /* Frees the builder (the lock goes with the descriptor). */
 static void release(vg_regbuild *b)
 {
-	for (size_t i = 0; i < b->narenas; i++) {
-		if (b->arenas[i].mapped)
-			munmap(b->arenas[i].p, b->arenas[i].len);
-		else
-			free(b->arenas[i].p);
-	}
-	free(b->arenas);
+	if (b->unmapping)
+		pthread_join(b->unmapper, NULL);
+	free_arenas(b->arenas, b->narenas);
 	if (b->spill_fd >= 0)
 		close(b->spill_fd);
 	vg_registry_close(b->cur);
@@ -2046,6 +2112,7 @@ int vg_regbuild_commit(vg_regbuild *b, vg_regbuild_result *res, vg_err *err)
 	vg_registry_stats st;
 	uint64_t file_len = 0;
 	int rc = write_version(b, fd, &st, &file_len, &r.merge_seconds, err);
+	unmap_in_background(b);
 	if (!rc && fsync(fd) != 0)
 		rc = vg_err_set(err, VG_EIO, "cannot sync %s: %s", tmp, strerror(errno));
 	if (close(fd) != 0 && !rc)
