@@ -8,20 +8,28 @@
  * sorting is 1,280 small in-cache sorts (sort.c), spread over threads, and
  * walking the buckets in order walks the sorted table.
  *
+ * Chunks are cut from arenas (mmap()ed blocks of up to 64 MiB), never
+ * freed one by one: the arenas go when the build ends.
+ *
  * Memory: when the chunks plus the sort scratch would pass the budget, the
  * buckets are sorted, deduplicated and appended to the spill file as one
  * sorted run (12-byte records, per table), and the chunks are reused.
  * The spill file is created unlinked (O_TMPFILE, or mkstemp + unlink):
  * nothing is left behind whatever happens.
  *
- * Commit merges, table by table, the sorted runs, the last in-memory run
- * and the live version (read with pread, so that its pages do not count
- * in our RSS; its checksums and order are checked on the way, so a damaged
- * live version is never silently carried forward). Equal keys are merged
- * by OR-ing their payloads. Keys go to the new file; payloads to an
- * unlinked temporary file, copied after the keys once all tables are done
- * (the key sections' lengths are only known then). Statistics come from
- * histograms of the payloads taken during the merge.
+ * Commit, when the buckets are the only input (no spill, no live version:
+ * a first ingest that fits the budget): every bucket is sorted on every
+ * thread; then every count, hence every section's offset, is known, and
+ * the threads write the key and payload sections in parallel with pwrite()
+ * (write_mem()). Otherwise commit merges, table by table, the sorted runs,
+ * the last in-memory run and the live version (read with pread, so that
+ * its pages do not count in our RSS; its checksums and order are checked
+ * on the way, so a damaged live version is never silently carried
+ * forward). Equal keys are merged by OR-ing their payloads. Keys go to the
+ * new file; payloads to an unlinked temporary file, copied after the keys
+ * once all tables are done (the key sections' lengths are only known
+ * then). Statistics come from histograms of the payloads taken as they are
+ * written. Either way the file is the same, byte for byte.
  *
  * Publish protocol (docs/registry.md):
  *   1. write DIR/registry-N.vgr.tmp (O_EXCL), header last; fsync; close;

@@ -6,13 +6,15 @@
  *
  * The sort of a bucket is a distribution sort made for uniform keys: one
  * counting pass and one scatter on the next d bits, d chosen so that a slot
- * holds 2 to 4 entries on average, then an insertion sort inside each slot
- * (a few entries, already in order of their top bits). Three passes over
- * the data instead of the seven of an LSD radix sort on 56 bits. Keys that
- * are not uniform (tests, damaged input) only make slots uneven: a slot of
- * more than 32 entries is sorted the same way on its remaining bits, and
- * below 17 bits an LSD radix sort finishes, so the sort stays correct and
- * O(n) a level for any keys.
+ * holds 1/2 to 1 entry on average, then one insertion sort over the whole
+ * bucket (an entry only moves within its slot: a few compares). Three
+ * passes over the data instead of the seven of an LSD radix sort on 56
+ * bits; vgr_sort_segs() counts and scatters straight from the builder's
+ * chunks. Keys that are not uniform (tests, damaged input) only make slots
+ * uneven: when a slot holds more than 32 entries, each slot is sorted on
+ * its own, a big one the same way on its remaining bits, and below 17 bits
+ * an LSD radix sort finishes, so the sort stays correct and O(n) a level
+ * for any keys.
  */
 #include "registry/format.h"
 
