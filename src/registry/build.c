@@ -1440,7 +1440,7 @@ typedef struct memwrite {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	table_out *to; /* histograms summed here, under mu */
-	int err;       /* errno of the first failure, under mu */
+	int err;       /* errno of the first failure (-1: counts disagree), under mu */
 } memwrite;
 
 /* Takes segments until none is left; a thread's body. */
@@ -1487,6 +1487,8 @@ static void *memwrite_worker(void *arg)
 					hst[(pay >> 16) & src_mask]++;
 				}
 			}
+		if (m != sg->n) /* the offsets came from the buckets' counts */
+			err = -1;
 		if (!err &&
 		    (pwrite_all(w->fd, kb, m * 8, w->key_off[sg->t] + 8 * sg->first) != 0 ||
 		     pwrite_all(w->fd, pb, m * 4, w->pay_off[sg->t] + 4 * sg->first) != 0))
@@ -1596,7 +1598,9 @@ static int write_mem(vg_regbuild *b, int fd, uint8_t *h, table_out *to, uint64_t
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	int rc = 0;
-	if (w->err)
+	if (w->err < 0)
+		rc = vg_err_set(err, VG_EINTERNAL, "bucket counts and chunks disagree (a bug)");
+	else if (w->err)
 		rc = vg_err_set(err, VG_EIO, "cannot write the new registry in %s: %s", b->dir,
 		                strerror(w->err));
 	for (int t = 0; t < VG_IDTAB__COUNT && !rc; t++) {
