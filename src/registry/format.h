@@ -215,6 +215,20 @@ _Static_assert(sizeof(vgr_ent) == 12, "vgr_ent is 12 bytes");
 #define VGR_SORT_BITS 16
 vgr_ent *vgr_sort(vgr_ent *a, vgr_ent *tmp, size_t n, unsigned bits, uint32_t *counts);
 
+/* A piece of an array of entries. */
+typedef struct vgr_seg {
+	const vgr_ent *e;
+	size_t n;
+} vgr_seg;
+
+/*
+ * vgr_sort() of the entries of seg[0..nseg) (n in all, left as they are),
+ * without first gathering them: the result is in a or tmp (returned), both
+ * of n entries; counts must not be NULL.
+ */
+vgr_ent *vgr_sort_segs(const vgr_seg *seg, size_t nseg, size_t n, vgr_ent *a, vgr_ent *tmp,
+                       unsigned bits, uint32_t *counts);
+
 /* Merges runs of equal keys of a sorted a[0..n) by OR-ing their payloads,
  * in place; returns the new count. */
 size_t vgr_dedup(vgr_ent *a, size_t n);

@@ -2,6 +2,8 @@
 #include "vigie/registry.h"
 #include "registry/format.h"
 
+#include "registry/format.h" /* the builder's sort */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -1432,6 +1434,152 @@ static void test_privacy(void **state)
 	rm_rf(dir);
 }
 
+/* qsort order of entries: by key, then payload (the reference sort). */
+static int cmp_ent(const void *a, const void *b)
+{
+	const vgr_ent *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->pay < y->pay ? -1 : x->pay > y->pay;
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* vgr_sort() and vgr_sort_segs() against qsort, on uniform and uneven
+ * keys (one slot holding everything, few distinct keys, only low bits
+ * differing), cut into segments of random sizes. */
+static void test_sort_segs(void **state)
+{
+	(void)state;
+	const size_t sizes[] = {0, 1, 2, 47, 48, 49, 100, 1000, 5000, 70000};
+	uint64_t rs = 0x9e3779b97f4a7c15ull;
+	uint32_t *counts = malloc((((size_t)1 << VGR_SORT_BITS) + 1) * sizeof(uint32_t));
+	for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+		size_t n = sizes[si];
+		for (int kind = 0; kind < 5; kind++) {
+			vgr_ent *in = calloc(n + 1, sizeof(vgr_ent));
+			vgr_ent *ref = calloc(n + 1, sizeof(vgr_ent));
+			vgr_ent *a = calloc(n + 1, sizeof(vgr_ent));
+			vgr_ent *tmp = calloc(n + 1, sizeof(vgr_ent));
+			uint64_t top = (uint64_t)0xab << 56; /* a bucket: one top byte */
+			for (size_t i = 0; i < n; i++) {
+				uint64_t r = xorshift(&rs);
+				uint64_t low = kind == 0   ? r >> 8             /* uniform */
+				               : kind == 1 ? (r >> 8) & 0xffff  /* the low 16 bits */
+				               : kind == 2 ? r % 7              /* few keys */
+				               : kind == 3 ? ((uint64_t)0x1234 << 40) | (r >> 40) /* one slot */
+				                           : (r >> 8) & ~(uint64_t)0xffffff; /* high bits */
+				in[i].key = top | low;
+				in[i].pay = (uint32_t)(r & 0xffff);
+			}
+			memcpy(ref, in, n * sizeof(vgr_ent));
+			qsort(ref, n, sizeof(vgr_ent), cmp_ent);
+			size_t want = vgr_dedup(ref, n);
+			/* segments of random sizes, empty ones included */
+			vgr_seg seg[64];
+			size_t nseg = 0, at = 0;
+			while (at < n || nseg == 0) {
+				size_t len = nseg == 63 ? n - at : (size_t)(xorshift(&rs) % (n / 4 + 2));
+				if (len > n - at)
+					len = n - at;
+				seg[nseg++] = (vgr_seg){.e = in + at, .n = len};
+				at += len;
+			}
+			vgr_ent *got = vgr_sort_segs(seg, nseg, n, a, tmp, 56, counts);
+			assert_true(got == a || got == tmp);
+			size_t m = vgr_dedup(got, n);
+			assert_int_equal(m, want);
+			for (size_t i = 0; i < m; i++) {
+				assert_true(got[i].key == ref[i].key);
+				assert_int_equal(got[i].pay, ref[i].pay);
+			}
+			/* the plain sort, 64 bits */
+			memcpy(a, in, n * sizeof(vgr_ent));
+			got = vgr_sort(a, tmp, n, 64, NULL);
+			m = vgr_dedup(got, n);
+			assert_int_equal(m, want);
+			for (size_t i = 0; i < m; i++) {
+				assert_true(got[i].key == ref[i].key);
+				assert_int_equal(got[i].pay, ref[i].pay);
+			}
+			free(in);
+			free(ref);
+			free(a);
+			free(tmp);
+		}
+	}
+	free(counts);
+}
+
+/* Builds, with raw keys crowded into a few buckets (bigger than a write
+ * segment) and some spread, on `threads` threads with the given budget;
+ * returns the file. */
+static uint8_t *build_skewed(const char *dir, const vg_regkey *k, unsigned threads, size_t budget,
+                             size_t *len)
+{
+	vg_regbuild_opts o = {.memory_budget = budget, .now = 1700000000, .threads = threads};
+	vg_regbuild *b = NULL;
+	vg_err err = {0};
+	if (vg_regbuild_begin(dir, k, &o, &b, &err))
+		fail_msg("begin: %s", err.msg);
+	unsigned s0 = source(b, "A", 0), s1 = source(b, "B", 0), s2 = source(b, "C", 0);
+	uint64_t rs = 12345;
+	vg_regentry batch[1000];
+	for (unsigned i = 0; i < 150000; i++) {
+		uint64_t r = xorshift(&rs);
+		vg_regentry *e = &batch[i % 1000];
+		e->table = (uint8_t)(i % 7 < 4 ? VG_IDTAB_PHONE : r % VG_IDTAB__COUNT);
+		/* phone: all in buckets 0x00 and 0x01, often repeated; others spread */
+		e->key = e->table == VG_IDTAB_PHONE ? (r & ((uint64_t)1 << 56)) | ((r >> 8) % 90000)
+		                                    : r;
+		e->cats = (uint16_t)(VG_CAT_BIT(VG_CAT_PHONE) | (r >> 60));
+		e->sources = (uint16_t)(1u << (i % 3 == 0 ? s0 : i % 3 == 1 ? s1 : s2));
+		if (i % 1000 == 999)
+			assert_int_equal(vg_regbuild_add_batch(b, batch, 1000, NULL), 0);
+	}
+	vg_regfile f = file_rec(k, "skewed", s0, 150000, "skewed.csv");
+	assert_int_equal(vg_regbuild_add_file(b, &f, NULL), 0);
+	vg_regbuild_result res;
+	commit(b, &res);
+	vg_registry *r = open_dir(dir, k); /* verifies checksums, order, stats */
+	vg_registry_close(r);
+	char p[128];
+	snprintf(p, sizeof(p), "%s/registry-000001.vgr", dir);
+	return slurp(p, len);
+}
+
+/* The parallel write of a memory-only build gives the same file whatever
+ * the threads, and the same as the merge of spilled runs. */
+static void test_skewed_same_file(void **state)
+{
+	(void)state;
+	vg_regkey *k = key_of(8);
+	char d[4][64];
+	uint8_t *f[4];
+	size_t l[4];
+	const unsigned threads[4] = {1, 2, 3, 2};
+	const size_t budget[4] = {0, 0, 0, VG_REGBUILD_MIN_BUDGET};
+	for (int i = 0; i < 4; i++) {
+		tmpdir(d[i], sizeof(d[i]));
+		f[i] = build_skewed(d[i], k, threads[i], budget[i], &l[i]);
+	}
+	for (int i = 1; i < 4; i++) {
+		assert_int_equal(l[i], l[0]);
+		assert_memory_equal(f[i], f[0], l[0]);
+	}
+	for (int i = 0; i < 4; i++) {
+		free(f[i]);
+		rm_rf(d[i]);
+	}
+	vg_regkey_free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1447,6 +1595,8 @@ int main(void)
 	    cmocka_unit_test(test_build_invalid),
 	    cmocka_unit_test(test_incremental),
 	    cmocka_unit_test(test_spill_same_file),
+	    cmocka_unit_test(test_sort_segs),
+	    cmocka_unit_test(test_skewed_same_file),
 	    cmocka_unit_test(test_threads),
 	    cmocka_unit_test(test_lookup_sizes),
 	    cmocka_unit_test(test_prf_matches_sodium),
