@@ -674,10 +674,10 @@ static void sort_bucket(bucket *bk, sort_scratch *sc)
 static void *sort_worker(void *arg)
 {
 	sort_job *j = arg;
-	sort_scratch sc = {
-	    .s1 = vg_xmalloc(j->scratch_n * sizeof(vgr_ent)),
-	    .s2 = vg_xmalloc(j->scratch_n * sizeof(vgr_ent)),
-	    .counts = vg_xmalloc((((size_t)1 << VGR_SORT_BITS) + 1) * sizeof(uint32_t))};
+	sort_scratch sc = {.s1 = vg_xmalloc(j->scratch_n * sizeof(vgr_ent)),
+	                   .s2 = vg_xmalloc(j->scratch_n * sizeof(vgr_ent)),
+	                   .counts =
+	                       vg_xmalloc((((size_t)1 << VGR_SORT_BITS) + 1) * sizeof(uint32_t))};
 	for (;;) {
 		size_t i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED);
 		if (i >= j->end)
@@ -782,8 +782,8 @@ static chunk *new_chunk(vg_regbuild *b)
 		void *p = NULL;
 		bool mapped = false;
 		if (len >= ARENA_MMAP) {
-			void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			               -1, 0);
+			void *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			if (m != MAP_FAILED) {
 				p = m;
 				mapped = true;
@@ -892,21 +892,28 @@ out:
 
 /* ------------------------------------------------------------ thread-local buckets */
 
-/* A local bucket: the write position in its tail chunk is kept here, so
- * that adding an entry touches this (small, hot) array and the entry's
- * place, not the chunk's header; tail->n is set when the chunk is left. */
-typedef struct lbucket {
+/* A local bucket, in two halves: the write position in its tail chunk
+ * (hot: adding an entry touches this 20 KiB array, which stays in the L1
+ * cache, and the entry's place, not the chunk's header), and its chunks
+ * (cold: touched when a chunk is full). tail->n is set when the chunk is
+ * left; the bucket holds nfull + (wp - tail->e) entries, every chunk but
+ * the tail being full. */
+typedef struct lhot {
 	vgr_ent *wp, *end; /* next free entry of tail, end of tail; NULL: no tail */
+} lhot;
+
+typedef struct lcold {
 	chunk *head, *tail;
-	uint64_t n;
-} lbucket;
+	uint64_t nfull; /* entries in the chunks before the tail */
+} lcold;
 
 struct vg_regbuild_local {
 	vg_regbuild *b;
 	size_t limit; /* bytes of chunks held before handing over */
 	size_t mem;   /* bytes of chunks held */
 	uint64_t added;
-	lbucket bk[NBUCKETS];
+	lhot hot[NBUCKETS];
+	lcold cold[NBUCKETS];
 };
 
 vg_regbuild_local *vg_regbuild_local_new(vg_regbuild *b, unsigned of)
@@ -928,14 +935,15 @@ static void hand_over(vg_regbuild_local *l, bool all)
 	vg_regbuild *b = l->b;
 	size_t moved = 0;
 	for (size_t i = 0; i < NBUCKETS; i++) {
-		lbucket *from = &l->bk[i];
+		lcold *from = &l->cold[i];
+		lhot *h = &l->hot[i];
 		bucket *to = &b->bk[i];
 		if (!from->head)
 			continue;
-		size_t tail_n = (size_t)(from->wp - from->tail->e);
+		size_t tail_n = (size_t)(h->wp - from->tail->e);
 		from->tail->n = tail_n;
 		chunk *first = from->head, *last = from->tail;
-		uint64_t n = from->n;
+		uint64_t n = from->nfull + tail_n;
 		if (!all) {
 			if (first == last)
 				continue; /* only the tail */
@@ -948,12 +956,12 @@ static void hand_over(vg_regbuild_local *l, bool all)
 			n = (uint64_t)k * b->chunk_cap;
 			last->next = NULL;
 			from->head = from->tail;
-			from->n -= n;
+			from->nfull -= n; /* (a full tail being left is counted in nfull) */
 			moved += k;
 		} else {
 			from->head = from->tail = NULL;
-			from->wp = from->end = NULL;
-			from->n = 0;
+			h->wp = h->end = NULL;
+			from->nfull = 0;
 			for (const chunk *c = first; c; c = c->next)
 				moved++;
 		}
@@ -988,12 +996,16 @@ static void set_failed(vg_regbuild *b, int rc, const vg_err *err)
 
 /* A new chunk for local bucket bk: hands over and spills first when the
  * budget says so. */
-static int local_grow(vg_regbuild_local *l, lbucket *bk, vg_err *err)
+static int local_grow(vg_regbuild_local *l, size_t i, vg_err *err)
 {
 	vg_regbuild *b = l->b;
+	lhot *h = &l->hot[i];
+	lcold *bk = &l->cold[i];
 	int rc = 0;
-	if (bk->tail)
-		bk->tail->n = (size_t)(bk->wp - bk->tail->e);
+	if (bk->tail) {
+		bk->tail->n = (size_t)(h->wp - bk->tail->e); /* full: wp == end */
+		bk->nfull += bk->tail->n;
+	}
 	pthread_mutex_lock(&b->mu);
 	if (b->failed) {
 		rc = vg_err_set(err, b->failed, "%s", b->fail_err.msg);
@@ -1018,8 +1030,8 @@ static int local_grow(vg_regbuild_local *l, lbucket *bk, vg_err *err)
 	else
 		bk->head = c;
 	bk->tail = c;
-	bk->wp = c->e;
-	bk->end = c->e + b->chunk_cap;
+	h->wp = c->e;
+	h->end = c->e + b->chunk_cap;
 	l->mem += b->chunk_bytes;
 out:
 	pthread_mutex_unlock(&b->mu);
@@ -1040,16 +1052,16 @@ int vg_regbuild_local_add(vg_regbuild_local *l, const vg_regentry *e, size_t n, 
 			                  i, e[i].table, e[i].cats, e[i].sources, nsrc);
 	}
 	for (size_t i = 0; i < n; i++) {
-		lbucket *bk = &l->bk[(size_t)e[i].table * 256 + (size_t)(e[i].key >> 56)];
-		if (bk->wp == bk->end) { /* also when both are NULL: no chunk yet */
-			int rc = local_grow(l, bk, err);
+		size_t bi = (size_t)e[i].table * 256 + (size_t)(e[i].key >> 56);
+		lhot *h = &l->hot[bi];
+		if (h->wp == h->end) { /* also when both are NULL: no chunk yet */
+			int rc = local_grow(l, bi, err);
 			if (rc)
 				return rc;
 		}
-		vgr_ent *d = bk->wp++;
+		vgr_ent *d = h->wp++;
 		d->key = e[i].key;
 		d->pay = vgr_payload(e[i].cats, e[i].sources);
-		bk->n++;
 	}
 	l->added += n;
 	return 0;
@@ -1074,7 +1086,7 @@ void vg_regbuild_local_free(vg_regbuild_local *l)
 	vg_regbuild *b = l->b;
 	pthread_mutex_lock(&b->mu);
 	for (size_t i = 0; i < NBUCKETS; i++) {
-		chunk *c = l->bk[i].head;
+		chunk *c = l->cold[i].head;
 		while (c) {
 			chunk *next = c->next;
 			c->next = b->spare;
@@ -1422,9 +1434,9 @@ static void free_table_chunks(vg_regbuild *b, int t)
 #define HCOPIES 4
 
 typedef struct wseg {
-	unsigned t, k;      /* table; index among the table's segments */
-	size_t from, to;    /* buckets [from, to) */
-	uint64_t first, n;  /* index in the table of the first entry; entries */
+	unsigned t, k;     /* table; index among the table's segments */
+	size_t from, to;   /* buckets [from, to) */
+	uint64_t first, n; /* index in the table of the first entry; entries */
 } wseg;
 
 typedef struct memwrite {
@@ -1489,9 +1501,8 @@ static void *memwrite_worker(void *arg)
 			}
 		if (m != sg->n) /* the offsets came from the buckets' counts */
 			err = -1;
-		if (!err &&
-		    (pwrite_all(w->fd, kb, m * 8, w->key_off[sg->t] + 8 * sg->first) != 0 ||
-		     pwrite_all(w->fd, pb, m * 4, w->pay_off[sg->t] + 4 * sg->first) != 0))
+		if (!err && (pwrite_all(w->fd, kb, m * 8, w->key_off[sg->t] + 8 * sg->first) != 0 ||
+		             pwrite_all(w->fd, pb, m * 4, w->pay_off[sg->t] + 4 * sg->first) != 0))
 			err = errno ? errno : EIO;
 		pthread_mutex_lock(&w->mu);
 		while (w->turn[sg->t] != sg->k)
@@ -1537,8 +1548,7 @@ static void *memwrite_worker(void *arg)
  * last payloads section. The header's place and the gaps are left for the
  * caller and write_gaps().
  */
-static int write_mem(vg_regbuild *b, int fd, uint8_t *h, table_out *to, uint64_t *end,
-                     vg_err *err)
+static int write_mem(vg_regbuild *b, int fd, uint8_t *h, table_out *to, uint64_t *end, vg_err *err)
 {
 	memwrite mw; /* on the stack: XXH3's states want their 64-byte alignment */
 	memwrite *w = &mw;
@@ -1560,8 +1570,12 @@ static int write_mem(vg_regbuild *b, int fd, uint8_t *h, table_out *to, uint64_t
 					cap = cap ? 2 * cap : 64;
 					w->segs = vg_xrealloc(w->segs, cap * sizeof(wseg));
 				}
-				w->segs[w->nsegs++] = (wseg){
-				    .t = (unsigned)t, .k = k++, .from = from, .to = i + 1, .first = n, .n = acc};
+				w->segs[w->nsegs++] = (wseg){.t = (unsigned)t,
+				                             .k = k++,
+				                             .from = from,
+				                             .to = i + 1,
+				                             .first = n,
+				                             .n = acc};
 				if (acc > w->segmax)
 					w->segmax = acc;
 				n += acc;
@@ -1771,8 +1785,8 @@ static int write_merged(vg_regbuild *b, int fd, uint8_t *h, table_out *to, write
 		                 .end = (size_t)(t + 2) * 256,
 		                 .scratch_n = b->maxbucket ? b->maxbucket : 1};
 		pthread_t th;
-		bool bg = t + 1 < VG_IDTAB__COUNT &&
-		          pthread_create(&th, NULL, sort_worker, &next) == 0;
+		bool bg =
+		    t + 1 < VG_IDTAB__COUNT && pthread_create(&th, NULL, sort_worker, &next) == 0;
 		rc = merge_table(b, t, kw, &pw, &to[t], bufcap, err);
 		free_table_chunks(b, t);
 		double w0 = now_s();
