@@ -3,7 +3,8 @@
  * make it into the registry goes, with its place, its reason and its bytes.
  *
  * It holds personal data in clear, so it is created 0600 (O_NOFOLLOW, and
- * fchmod when an existing file is reused) and removed when the run is
+ * fchmod when an existing regular file is reused; anything else is
+ * refused) and, when this run created it, removed when the run is
  * abandoned; docs/ingest.md tells the operator to review it, then delete
  * it. Rows are escaped so that one line is one row and the file is UTF-8
  * whatever the input (a Windows-1252 row keeps its bytes as \xHH).
@@ -103,27 +104,51 @@ static int flush(vgi_rejects *r, vg_err *err)
 	return 0;
 }
 
-/* Opens path for this run's rejects (excl: refuse an existing file). */
+/* Opens path for this run's rejects (excl: refuse an existing file). Only
+ * a regular file will do: a device (/dev/null) or a pipe would lose the
+ * rows, and a file this run did not create is never removed or chmod-ed
+ * before it is known to be a regular file. */
 static int open_file(vgi_rejects *r, const char *path, bool excl, vg_err *err)
 {
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (excl ? O_EXCL : O_TRUNC);
-	int fd = open(path, flags, 0600);
+	bool created = true;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 && errno == EEXIST && !excl) {
+		created = false; /* O_NONBLOCK: a pipe with no reader fails, not hangs */
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	}
 	if (fd < 0)
 		return errno == EEXIST && excl
 		           ? VG_ENOTFOUND /* taken: the caller tries another name */
 		           : vg_err_set(err, VG_EIO, "cannot create the rejects file %s: %s", path,
 		                        strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return vg_err_set(err, VG_EUSAGE,
+		                  "the rejects file %s is not a regular file: the rejected rows "
+		                  "must be kept (give the path of a file)",
+		                  path);
+	}
+	if (!created && (fcntl(fd, F_SETFL, 0) != 0 || ftruncate(fd, 0) != 0)) {
+		int e = errno;
+		close(fd);
+		return vg_err_set(err, VG_EIO, "cannot empty the rejects file %s: %s", path,
+		                  strerror(e));
+	}
 	if (fchmod(fd, 0600) != 0) {
 		int e = errno;
 		close(fd);
+		if (created)
+			unlink(path);
 		return vg_err_set(err, VG_EIO, "cannot restrict the rejects file %s to 0600: %s",
 		                  path, strerror(e));
 	}
 	r->fd = fd;
-	r->created = true;
+	r->created = created;
 	if (snprintf(r->path, sizeof(r->path), "%s", path) >= (int)sizeof(r->path)) {
 		close(fd);
-		unlink(path);
+		if (created)
+			unlink(path);
 		r->fd = -1;
 		r->created = false;
 		return vg_err_set(err, VG_ETOOBIG, "rejects file name too long");

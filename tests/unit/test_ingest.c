@@ -1517,17 +1517,70 @@ static void test_escape(void **state)
 	assert_string_equal(out, "a\\tb\\\\c\\nd\\re\\x01\\xff\xc3\xa9\xe2\x82\xac\\xed\\xa0\\x80");
 }
 
+/* --rejects must name a regular file: a pipe (or a device such as
+ * /dev/null) is refused before anything is written, chmod-ed or removed,
+ * and an existing file that the run did not create is kept when the run
+ * is abandoned. */
+static void test_rejects_not_regular(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/vg-test-rejects-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char fifo[200], file[200];
+	snprintf(fifo, sizeof(fifo), "%s/pipe", dir);
+	snprintf(file, sizeof(file), "%s/mine.tsv", dir);
+	assert_int_equal(mkfifo(fifo, 0644), 0);
+	int rd = open(fifo, O_RDONLY | O_NONBLOCK); /* a reader: opening it to write succeeds */
+	assert_true(rd >= 0);
+	vgi_rejects r;
+	vg_err err;
+	assert_int_equal(vgi_rejects_init(&r, fifo, dir, 0, VG_LANG_EN, &err), VG_EUSAGE);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	struct stat st;
+	assert_int_equal(lstat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0644);
+	close(rd);
+	/* an existing regular file: reused (0600), kept when the run is abandoned */
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("old\n", f);
+	fclose(f);
+	assert_int_equal(vgi_rejects_init(&r, file, dir, 0, VG_LANG_EN, &err), 0);
+	vgi_rejects_discard(&r);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* a file the run created: removed when the run is abandoned */
+	char made[200];
+	snprintf(made, sizeof(made), "%s/new.tsv", dir);
+	assert_int_equal(vgi_rejects_init(&r, made, dir, 0, VG_LANG_EN, &err), 0);
+	vgi_rejects_discard(&r);
+	assert_int_equal(stat(made, &st), -1);
+	unlink(fifo);
+	unlink(file);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_field_cats),  cmocka_unit_test(test_row_entries),
-	    cmocka_unit_test(test_row_names),   cmocka_unit_test(test_reasons),
-	    cmocka_unit_test(test_parse_size),  cmocka_unit_test(test_source_name),
-	    cmocka_unit_test(test_escape),      cmocka_unit_test(test_clean_truth),
-	    cmocka_unit_test(test_messy_truth), cmocka_unit_test(test_same_bytes),
-	    cmocka_unit_test(test_jsonl_gzip),  cmocka_unit_test(test_stop_run),
-	    cmocka_unit_test(test_bad_files),   cmocka_unit_test(test_map_and_sources),
-	    cmocka_unit_test(test_ranges),      cmocka_unit_test(test_ranges_messy),
+	    cmocka_unit_test(test_field_cats),
+	    cmocka_unit_test(test_row_entries),
+	    cmocka_unit_test(test_row_names),
+	    cmocka_unit_test(test_reasons),
+	    cmocka_unit_test(test_parse_size),
+	    cmocka_unit_test(test_source_name),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_clean_truth),
+	    cmocka_unit_test(test_messy_truth),
+	    cmocka_unit_test(test_same_bytes),
+	    cmocka_unit_test(test_jsonl_gzip),
+	    cmocka_unit_test(test_stop_run),
+	    cmocka_unit_test(test_bad_files),
+	    cmocka_unit_test(test_map_and_sources),
+	    cmocka_unit_test(test_ranges),
+	    cmocka_unit_test(test_ranges_messy),
+	    cmocka_unit_test(test_rejects_not_regular),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
