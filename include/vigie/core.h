@@ -63,6 +63,12 @@ typedef struct vg_reason {
 	const char *en;
 } vg_reason;
 
+/* The whole of p[0..n) written to fd (at off for the p- forms), or the whole
+ * n bytes read at off: 0, or -1 with errno (EIO for a short file). */
+int vg_write_all(int fd, const void *p, size_t n);
+int vg_pwrite_all(int fd, const void *p, size_t n, uint64_t off);
+int vg_pread_all(int fd, void *p, size_t n, uint64_t off);
+
 static inline const char *vg_reason_text(const vg_reason *r, vg_lang lang)
 {
 	return r ? (lang == VG_LANG_EN ? r->en : r->fr) : "";

@@ -29,6 +29,19 @@ static int word_cmp(const word *a, const word *b)
 	return (a->n > b->n) - (a->n < b->n);
 }
 
+/* Ends the key whose name is out[0..len): '\0', the date, '\0'; its length. */
+static size_t put_dob(char *out, size_t len, const char *dob, size_t dob_len)
+{
+	out[len++] = '\0';
+	if (dob_len == 10) /* YYYY-MM-DD: a copy the compiler inlines */
+		memcpy(out + len, dob, 10);
+	else
+		memcpy(out + len, dob, dob_len);
+	len += dob_len;
+	out[len] = '\0';
+	return len;
+}
+
 /* The sorted-words name, '\0', the date, into out. */
 size_t vg_exposure_name_dob_key(const char *name, size_t name_len, const char *dob, size_t dob_len,
                                 char out[VG_EXPOSURE_KEY_MAX])
@@ -63,14 +76,7 @@ size_t vg_exposure_name_dob_key(const char *name, size_t name_len, const char *d
 		memcpy(out + len, w[i].s, w[i].n);
 		len += w[i].n;
 	}
-	out[len++] = '\0';
-	if (dob_len == 10) /* YYYY-MM-DD: a copy the compiler inlines */
-		memcpy(out + len, dob, 10);
-	else
-		memcpy(out + len, dob, dob_len);
-	len += dob_len;
-	out[len] = '\0';
-	return len;
+	return put_dob(out, len, dob, dob_len);
 }
 
 /* Whether s[0..n) holds a space (names are short: no call). */
@@ -107,12 +113,5 @@ size_t vg_exposure_name_pair_key(const char *a, size_t an, const char *b, size_t
 	out[len++] = ' ';
 	memcpy(out + len, y.s, y.n);
 	len += y.n;
-	out[len++] = '\0';
-	if (dob_len == 10) /* YYYY-MM-DD: a copy the compiler inlines */
-		memcpy(out + len, dob, 10);
-	else
-		memcpy(out + len, dob, dob_len);
-	len += dob_len;
-	out[len] = '\0';
-	return len;
+	return put_dob(out, len, dob, dob_len);
 }

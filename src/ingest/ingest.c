@@ -734,15 +734,21 @@ static int source_index(run *r, const char *name, size_t n, bool column, const v
 	return (int)idx;
 }
 
+/* A source column value without its blanks at both ends; false if empty. */
+static bool trim_source(const char **s, size_t *n)
+{
+	while (*n && (**s == ' ' || **s == '\t'))
+		(*s)++, (*n)--;
+	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' || (*s)[*n - 1] == '\r'))
+		(*n)--;
+	return *n > 0;
+}
+
 /* The source of a row from its source column value s[0..n). */
 static int column_source(run *r, const char *s, size_t n, const vg_reason **why)
 {
 	srcstate *st = &r->src;
-	while (n && (s[0] == ' ' || s[0] == '\t'))
-		s++, n--;
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
-	if (n == 0) {
+	if (!trim_source(&s, &n)) {
 		*why = &vg_ingest_reason_no_source;
 		return -1;
 	}
@@ -834,6 +840,32 @@ static void plan_build(plan *p, const vg_colmap *m)
 	    (m->count[VG_FIELD_DOB] && ((first && family) || m->count[VG_FIELD_FULL_NAME]));
 }
 
+/* The categories of a row (*cats) and its identifier fields (items), by
+ * the plan: a field counts when it is not blank. Returns the items. */
+static size_t plan_row(const plan *p, const vg_table_row *row, vg_ingest_item *items,
+                       uint16_t *cats)
+{
+	size_t ni = 0;
+	uint16_t c = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		size_t col = p->c[i].col;
+		if (col >= row->nfields)
+			continue;
+		const vg_table_field *fl = &row->fields[col];
+		if (fl->len == 0 || (blank_byte(fl->s[0]) && vg_ingest_blank(fl->s, fl->len)))
+			continue;
+		c |= p->c[i].cats;
+		if (!p->c[i].ident || ni == VG_INGEST_ROW_ITEMS_MAX)
+			continue;
+		items[ni].s = fl->s;
+		items[ni].len = fl->len;
+		items[ni].field = (vg_field)p->c[i].field;
+		ni++;
+	}
+	*cats = c;
+	return ni;
+}
+
 /* Builds the column map and the plan for the columns known so far. */
 static int map_columns(run *r, vg_table *t, vg_ingest_file *f, vg_colmap *m, plan *p, vg_err *err)
 {
@@ -904,11 +936,7 @@ static void chunk_reject(batch *bt, uint64_t line, const vg_reason *why, const c
  * order of the file). */
 static int chunk_source(run *r, batch *bt, wsrc *ws, const char *s, size_t n, const vg_reason **why)
 {
-	while (n && (s[0] == ' ' || s[0] == '\t'))
-		s++, n--;
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
-	if (n == 0) {
+	if (!trim_source(&s, &n)) {
 		*why = &vg_ingest_reason_no_source;
 		return -1;
 	}
@@ -1003,26 +1031,8 @@ static void work_chunk(run *r, batch *bt, unsigned wi, wsrc *ws, vg_regbuild_loc
 		}
 		uint16_t cats = 0;
 		size_t ni = 0;
-		if (!why) {
-			for (size_t i = 0; i < p->n; i++) {
-				size_t col = p->c[i].col;
-				if (col >= row.nfields)
-					continue;
-				const vg_table_field *fl = &row.fields[col];
-				if (fl->len == 0 ||
-				    (blank_byte(fl->s[0]) && vg_ingest_blank(fl->s, fl->len)))
-					continue;
-				cats |= p->c[i].cats;
-				if (!p->c[i].ident || ni == VG_INGEST_ROW_ITEMS_MAX)
-					continue;
-				items[ni].s = fl->s;
-				items[ni].len = fl->len;
-				items[ni].field = (vg_field)p->c[i].field;
-				ni++;
-			}
-			if (ni == 0)
-				why = &vg_ingest_reason_no_identifier;
-		}
+		if (!why && (ni = plan_row(p, &row, items, &cats)) == 0)
+			why = &vg_ingest_reason_no_identifier;
 		if (why) {
 			chunk_reject(bt, row.lineno, why, row.raw, row.raw_len);
 			continue;
@@ -1418,24 +1428,11 @@ static int read_rows(run *r, size_t fi, vg_table *t, vg_err *err, bool *fatal)
 		uint16_t cats = 0;
 		size_t ni = 0, need = stable ? 0 : row.raw_len;
 		if (!why) {
-			for (size_t i = 0; i < p->n; i++) {
-				size_t col = p->c[i].col;
-				if (col >= row.nfields)
-					continue;
-				const vg_table_field *fl = &row.fields[col];
-				if (fl->len == 0 ||
-				    (blank_byte(fl->s[0]) && vg_ingest_blank(fl->s, fl->len)))
-					continue;
-				cats |= p->c[i].cats;
-				if (!p->c[i].ident || ni == VG_INGEST_ROW_ITEMS_MAX)
-					continue;
-				items[ni].s = fl->s;
-				items[ni].len = fl->len;
-				items[ni].field = (vg_field)p->c[i].field;
-				ni++;
-				if (!(fl->s >= row.raw && fl->s + fl->len <= row.raw + row.raw_len))
-					need += fl->len;
-			}
+			ni = plan_row(p, &row, items, &cats);
+			for (size_t i = 0; i < ni && !stable; i++) /* fields not in the raw bytes */
+				if (!(items[i].s >= row.raw &&
+				      items[i].s + items[i].len <= row.raw + row.raw_len))
+					need += items[i].len;
 			if (ni == 0)
 				why = &vg_ingest_reason_no_identifier;
 			else if (need > BATCH_BYTES)

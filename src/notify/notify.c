@@ -50,21 +50,6 @@ static int fsync_dir(const char *dir)
 	return rc;
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *b = p;
-	while (n) {
-		ssize_t w = write(fd, b, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* ------------------------------------------------------------ bodies */
 
 typedef struct body {
@@ -92,7 +77,8 @@ static body *bodies_find(bodies *b, uint64_t key, bool *fresh)
 		for (size_t i = 0; i < b->cap; i++) {
 			if (!b->slot[i].used)
 				continue;
-			size_t h = (size_t)(b->slot[i].key * 0x9E3779B97F4A7C15ull >> 20) & (ncap - 1);
+			size_t h =
+			    (size_t)(b->slot[i].key * 0x9E3779B97F4A7C15ull >> 20) & (ncap - 1);
 			while (ns[h].used)
 				h = (h + 1) & (ncap - 1);
 			ns[h] = b->slot[i];
@@ -160,7 +146,7 @@ static int journal_put(runst *r, bool sync)
 {
 	uint8_t rec[VG_NOTIFY_JOURNAL_REC_BYTES];
 	vg_notify_journal_encode(&r->j, rec);
-	if (write_all(r->jfd, rec, sizeof(rec)) != 0 || (sync && fdatasync(r->jfd) != 0))
+	if (vg_write_all(r->jfd, rec, sizeof(rec)) != 0 || (sync && fdatasync(r->jfd) != 0))
 		return vg_err_set(r->err, VG_EIO, "journal: %s", strerror(errno));
 	return 0;
 }
@@ -230,9 +216,10 @@ static int maildir_open(runst *r, vg_err *err)
 static int maildir_add(runst *r, uint64_t seq, const char *m, size_t n)
 {
 	char p[4500];
-	snprintf(p, sizeof(p), "%s/tmp/%s.%llu.vigie", r->mdir, r->plan_id, (unsigned long long)seq);
+	snprintf(p, sizeof(p), "%s/tmp/%s.%llu.vigie", r->mdir, r->plan_id,
+	         (unsigned long long)seq);
 	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, m, n) != 0) {
+	if (fd < 0 || vg_write_all(fd, m, n) != 0) {
 		int e = errno;
 		if (fd >= 0)
 			close(fd);
@@ -284,7 +271,7 @@ static int maildir_sync(runst *r)
 
 static int mbox_flush(runst *r)
 {
-	if (r->olen && write_all(r->mbox_fd, r->obuf, r->olen) != 0)
+	if (r->olen && vg_write_all(r->mbox_fd, r->obuf, r->olen) != 0)
 		return vg_err_set(r->err, VG_EIO, "%s: %s", r->o->out_path, strerror(errno));
 	r->olen = 0;
 	return 0;
@@ -310,10 +297,11 @@ static int mbox_add(runst *r, const char *m, size_t n)
 			o[k++] = m[i];
 	o[k++] = '\n';
 	if (need > OBUF) {
-		int rc = write_all(r->mbox_fd, o, k) ? VG_EIO : 0;
+		int rc = vg_write_all(r->mbox_fd, o, k) ? VG_EIO : 0;
 		free(o);
 		if (rc)
-			return vg_err_set(r->err, VG_EIO, "%s: %s", r->o->out_path, strerror(errno));
+			return vg_err_set(r->err, VG_EIO, "%s: %s", r->o->out_path,
+			                  strerror(errno));
 	} else {
 		r->olen += k;
 	}
@@ -391,11 +379,12 @@ static int smtp_send(runst *r, const char *to, size_t to_len, const char *m, siz
 		if (code >= 500 && code <= 599)
 			return 1;
 		if (attempt >= s->retries)
-			return vg_err_set(r->err, VG_EIO,
-			                  "SMTP relay: message %llu not accepted after %llu attempts "
-			                  "(%s, last reply %ld); the next run retries it",
-			                  (unsigned long long)r->j.done, (unsigned long long)attempt + 1,
-			                  curl_easy_strerror(cc), code);
+			return vg_err_set(
+			    r->err, VG_EIO,
+			    "SMTP relay: message %llu not accepted after %llu attempts "
+			    "(%s, last reply %ld); the next run retries it",
+			    (unsigned long long)r->j.done, (unsigned long long)attempt + 1,
+			    curl_easy_strerror(cc), code);
 		r->res->retries++;
 		/* a 4xx or a lost connection: wait, and try again on a new connection */
 		curl_easy_reset(c);
@@ -413,8 +402,8 @@ static int sync_batch(runst *r, bool complete)
 	if (r->spool && (rc = nw_spool_sync(r->spool, &r->j.main_seg, &r->j.main_len,
 	                                    &r->j.main_idx, r->err)) != 0)
 		return rc;
-	if (r->sms && r->sms != r->spool && (rc = nw_spool_sync(r->sms, &r->j.sms_seg, &r->j.sms_len, &r->j.sms_idx,
-	                                  r->err)) != 0)
+	if (r->sms && r->sms != r->spool &&
+	    (rc = nw_spool_sync(r->sms, &r->j.sms_seg, &r->j.sms_len, &r->j.sms_idx, r->err)) != 0)
 		return rc;
 	if (out == VG_NOTIFY_OUT_MAILDIR && (rc = maildir_sync(r)) != 0)
 		return rc;
@@ -422,7 +411,8 @@ static int sync_batch(runst *r, bool complete)
 		if ((rc = mbox_flush(r)) != 0)
 			return rc;
 		if (fdatasync(r->mbox_fd) != 0)
-			return vg_err_set(r->err, VG_EIO, "%s: %s", r->o->out_path, strerror(errno));
+			return vg_err_set(r->err, VG_EIO, "%s: %s", r->o->out_path,
+			                  strerror(errno));
 		r->j.main_len = r->mbox_len;
 	}
 	if (complete)
@@ -476,7 +466,8 @@ static int send_all(runst *r)
 			vg_notify_buf_puts(&r->hdr, r->s->domain);
 			vg_notify_buf_put(&r->hdr, ">\r\n", 3);
 		} else {
-			nb_printf(&r->hdr, "To: %.*s\r\nFrom: %s\r\n", (int)alen, to, r->s->sms_sender);
+			nb_printf(&r->hdr, "To: %.*s\r\nFrom: %s\r\n", (int)alen, to,
+			          r->s->sms_sender);
 		}
 		if (ch == VG_NOTIFY_SMS || o->out == VG_NOTIFY_OUT_SPOOL) {
 			nw_spool *sp = ch == VG_NOTIFY_SMS ? r->sms : r->spool;
@@ -655,15 +646,16 @@ int vg_notify_run(const vg_notify_opts *o, const char *const *files, size_t nfil
 	if (rc == 0 && r.plan.h.inputs_hash != ih) {
 		np_close(&r.plan);
 		if (!o->restart) {
-			rc = vg_err_set(err, VG_EUSAGE,
-			                T(o->lang,
-			                  "%s contient le plan d'un autre envoi (autres fichiers ou "
-			                  "autre registre) ; reprenez-le avec les mêmes fichiers, ou "
-			                  "recommencez avec --restart",
-			                  "%s holds the plan of another run (other files or another "
-			                  "registry); resume it with the same files, or start over with "
-			                  "--restart"),
-			                state);
+			rc = vg_err_set(
+			    err, VG_EUSAGE,
+			    T(o->lang,
+			      "%s contient le plan d'un autre envoi (autres fichiers ou "
+			      "autre registre) ; reprenez-le avec les mêmes fichiers, ou "
+			      "recommencez avec --restart",
+			      "%s holds the plan of another run (other files or another "
+			      "registry); resume it with the same files, or start over with "
+			      "--restart"),
+			    state);
 			goto out;
 		}
 		rm_rf_plan(state);
@@ -695,8 +687,7 @@ int vg_notify_run(const vg_notify_opts *o, const char *const *files, size_t nfil
 		rc = np_build(&bo, files, nfiles, &h, &tm, err);
 		res->read_seconds = tm.read;
 		res->merge_seconds = tm.merge;
-		if (rc != 0 ||
-		    (rc = np_open(plan_path, &r.plan, err)) != 0)
+		if (rc != 0 || (rc = np_open(plan_path, &r.plan, err)) != 0)
 			goto out;
 	} else {
 		goto out;
@@ -835,7 +826,8 @@ int vg_notify_text_part(const char *msg, size_t len, vg_notify_buf *out)
 			GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(ms));
 			/* CRLF to LF for people */
 			for (guint i = 0; i < ba->len; i++)
-				if (!(ba->data[i] == '\r' && i + 1 < ba->len && ba->data[i + 1] == '\n'))
+				if (!(ba->data[i] == '\r' && i + 1 < ba->len &&
+				      ba->data[i + 1] == '\n'))
 					vg_notify_buf_put(out, &ba->data[i], 1);
 			g_object_unref(ms);
 			rc = 0;

@@ -128,24 +128,10 @@ int nw_spool_open(const char *dir, uint64_t seg, uint64_t len, uint64_t idx, nw_
 	return 0;
 }
 
-static int write_all(int fd, const char *b, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, b, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int flush(nw_spool *s, vg_err *err)
 {
-	if ((s->blen && write_all(s->fd, s->buf, s->blen) != 0) ||
-	    (s->ilen && write_all(s->fdi, s->ibuf, s->ilen) != 0))
+	if ((s->blen && vg_write_all(s->fd, s->buf, s->blen) != 0) ||
+	    (s->ilen && vg_write_all(s->fdi, s->ibuf, s->ilen) != 0))
 		return vg_err_set(err, VG_EIO, "%s: segment write: %s", s->dir, strerror(errno));
 	s->blen = s->ilen = 0;
 	return 0;
@@ -161,7 +147,7 @@ int nw_spool_body(nw_spool *s, uint64_t key, const char *data, size_t n, vg_err 
 	snprintf(t, sizeof(t), "%s.tmp", p);
 	snprintf(d, sizeof(d), "%s/bodies", s->dir);
 	int fd = open(t, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, data, n) != 0 || fdatasync(fd) != 0) {
+	if (fd < 0 || vg_write_all(fd, data, n) != 0 || fdatasync(fd) != 0) {
 		int e = errno;
 		if (fd >= 0)
 			close(fd);
@@ -173,8 +159,8 @@ int nw_spool_body(nw_spool *s, uint64_t key, const char *data, size_t n, vg_err 
 	return 0;
 }
 
-int nw_spool_add(nw_spool *s, uint64_t seq, vg_notify_channel ch, uint64_t body_key,
-                 const char *to, size_t to_len, const char *hdr, size_t hdr_len, vg_err *err)
+int nw_spool_add(nw_spool *s, uint64_t seq, vg_notify_channel ch, uint64_t body_key, const char *to,
+                 size_t to_len, const char *hdr, size_t hdr_len, vg_err *err)
 {
 	char env[400];
 	if (to_len > NP_ADDR_MAX)
@@ -212,7 +198,7 @@ int nw_spool_add(nw_spool *s, uint64_t seq, vg_notify_channel ch, uint64_t body_
 		ie[12 + i] = (uint8_t)(c >> (8 * i));
 	}
 	if (rec > WBUF) {
-		if (write_all(s->fd, env, el) != 0 || write_all(s->fd, hdr, hdr_len) != 0)
+		if (vg_write_all(s->fd, env, el) != 0 || vg_write_all(s->fd, hdr, hdr_len) != 0)
 			return vg_err_set(err, VG_EIO, "%s: %s", s->dir, strerror(errno));
 	} else {
 		memcpy(s->buf + s->blen, env, (size_t)el);
@@ -301,7 +287,8 @@ int vg_notify_spool_message(const char *dir, uint64_t seg, uint64_t n, vg_notify
 	ssize_t r = pread(fd, ie, sizeof(ie), (off_t)(n * 16));
 	close(fd);
 	if (r != 16)
-		return vg_err_set(err, VG_ENOTFOUND, "%s: no message %llu", p, (unsigned long long)n);
+		return vg_err_set(err, VG_ENOTFOUND, "%s: no message %llu", p,
+		                  (unsigned long long)n);
 	uint64_t off = 0;
 	uint32_t len = 0;
 	for (int i = 0; i < 8; i++)
@@ -309,7 +296,8 @@ int vg_notify_spool_message(const char *dir, uint64_t seg, uint64_t n, vg_notify
 	for (int i = 0; i < 4; i++)
 		len |= (uint32_t)ie[8 + i] << (8 * i);
 	if (len > VG_NOTIFY_BODY_MAX)
-		return vg_err_set(err, VG_ECORRUPT, "%s: record %llu too long", p, (unsigned long long)n);
+		return vg_err_set(err, VG_ECORRUPT, "%s: record %llu too long", p,
+		                  (unsigned long long)n);
 	snprintf(p, sizeof(p), "%s/seg-%06llu.vgs", dir, (unsigned long long)seg);
 	fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -323,7 +311,8 @@ int vg_notify_spool_message(const char *dir, uint64_t seg, uint64_t n, vg_notify
 	char chan[8];
 	char *nl = r == (ssize_t)len ? memchr(rec, '\n', len) : NULL;
 	if (!nl) {
-		rc = vg_err_set(err, VG_ECORRUPT, "%s: record %llu truncated", p, (unsigned long long)n);
+		rc = vg_err_set(err, VG_ECORRUPT, "%s: record %llu truncated", p,
+		                (unsigned long long)n);
 		goto out;
 	}
 	*nl = 0;

@@ -72,56 +72,6 @@ struct vg_pwbuild {
 
 /* ------------------------------------------------------------ I/O helpers */
 
-int vgp_write_all(int fd, const void *p, size_t n)
-{
-	const uint8_t *s = p;
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-int vgp_pwrite_all(int fd, const void *p, size_t n, uint64_t off)
-{
-	const uint8_t *s = p;
-	while (n > 0) {
-		ssize_t w = pwrite(fd, s, n, (off_t)off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-		off += (uint64_t)w;
-	}
-	return 0;
-}
-
-int vgp_pread_all(int fd, void *p, size_t n, uint64_t off)
-{
-	uint8_t *d = p;
-	while (n > 0) {
-		ssize_t r = pread(fd, d, n, (off_t)off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = EIO;
-			return -1;
-		}
-		d += r;
-		n -= (size_t)r;
-		off += (uint64_t)r;
-	}
-	return 0;
-}
-
 int vgp_sync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -368,7 +318,7 @@ static int spill(vg_pwbuild *b, vg_err *err)
 	}
 	size_t n;
 	pent *s = sort_mem(b, &n);
-	if (vgp_pwrite_all(b->spill_fd, s, n * sizeof(pent), b->spill_len) != 0)
+	if (vg_pwrite_all(b->spill_fd, s, n * sizeof(pent), b->spill_len) != 0)
 		return vg_err_set(err, VG_EIO, "cannot write a sorted run in %s: %s", b->dir,
 		                  strerror(errno));
 	if (b->nruns == b->capruns) {
@@ -441,7 +391,7 @@ static int src_next(src *s, size_t hb, vg_err *err)
 				return 0;
 			}
 			size_t k = s->left < s->bcap ? (size_t)s->left : s->bcap;
-			if (vgp_pread_all(s->fd, s->buf, k * sizeof(pent), s->off) != 0)
+			if (vg_pread_all(s->fd, s->buf, k * sizeof(pent), s->off) != 0)
 				return vg_err_set(err, VG_EIO, "cannot read a sorted run: %s",
 				                  strerror(errno));
 			s->off += k * sizeof(pent);
@@ -540,7 +490,7 @@ typedef struct out {
 
 static void out_flush(out *o)
 {
-	if (o->len && !o->err && vgp_pwrite_all(o->fd, o->buf, o->len, o->off) != 0)
+	if (o->len && !o->err && vg_pwrite_all(o->fd, o->buf, o->len, o->off) != 0)
 		o->err = errno ? errno : EIO;
 	o->off += o->len;
 	o->len = 0;
@@ -679,7 +629,7 @@ static int write_version(vg_pwbuild *b, int fd, const pent *last, size_t nlast, 
 			errno = o.err;
 			rc = vg_err_set(err, VG_EIO, "cannot write the password store: %s",
 			                strerror(o.err));
-		} else if (vgp_pwrite_all(fd, index, VGP_INDEX_LEN, VGP_HEADER_LEN) != 0) {
+		} else if (vg_pwrite_all(fd, index, VGP_INDEX_LEN, VGP_HEADER_LEN) != 0) {
 			rc = vg_err_set(err, VG_EIO, "cannot write the password store: %s",
 			                strerror(errno));
 		} else {
@@ -702,7 +652,7 @@ static int write_version(vg_pwbuild *b, int fd, const pent *last, size_t nlast, 
 			vgp_put64(hdr + VGP_H_SUM_FILES, sum_files);
 			vgp_put32(hdr + VGP_H_MAX_BUCKET, maxb);
 			vgp_put64(hdr + VGP_H_CHECKSUM, vgp_header_checksum(hdr));
-			if (vgp_pwrite_all(fd, hdr, VGP_HEADER_LEN, 0) != 0)
+			if (vg_pwrite_all(fd, hdr, VGP_HEADER_LEN, 0) != 0)
 				rc = vg_err_set(err, VG_EIO, "cannot write the password store: %s",
 				                strerror(errno));
 		}

@@ -102,7 +102,7 @@ int vg_pwned_export(const vg_pwned *p, vg_pwned_mode m, const char *outdir,
 		if (n == 0)
 			memcpy(empty, name, sizeof(name));
 		int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd < 0 || (n && vgp_write_all(fd, buf, n) != 0)) {
+		if (fd < 0 || (n && vg_write_all(fd, buf, n) != 0)) {
 			rc = vg_err_set(err, VG_EIO, "%s/%s: %s", tmp, name, strerror(errno));
 			if (fd >= 0)
 				close(fd);

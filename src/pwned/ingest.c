@@ -106,7 +106,7 @@ static int spool(run *r, int in, int *outfd, uint8_t fp[VG_PWNED_FP_BYTES], uint
 		if (n == 0)
 			break;
 		crypto_generichash_update(&st, r->buf, (size_t)n);
-		if (vgp_write_all(fd, r->buf, (size_t)n) != 0) {
+		if (vg_write_all(fd, r->buf, (size_t)n) != 0) {
 			int rc = vg_err_set(err, VG_EIO, "cannot copy %s to %s: %s", name,
 			                    r->o->dir, strerror(errno));
 			close(fd);
@@ -132,7 +132,7 @@ static int fingerprint(run *r, int fd, uint64_t size, uint8_t fp[VG_PWNED_FP_BYT
 		if (r->o->stop && *r->o->stop)
 			return 0;
 		size_t k = size - off < FP_BUF ? (size_t)(size - off) : FP_BUF;
-		if (vgp_pread_all(fd, r->buf, k, off) != 0)
+		if (vg_pread_all(fd, r->buf, k, off) != 0)
 			return vg_err_set(err, VG_EIO, "%s: read error: %s", name, strerror(errno));
 		crypto_generichash_update(&st, r->buf, k);
 		off += k;

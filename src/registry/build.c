@@ -145,59 +145,6 @@ static double now_s(void)
 
 /* ------------------------------------------------------------ small I/O helpers */
 
-/* Writes all of p[0..n) at the file offset; 0 or -1 (errno). */
-static int write_all(int fd, const void *p, size_t n)
-{
-	const uint8_t *s = p;
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Writes all of p[0..n) at off; 0 or -1 (errno). */
-static int pwrite_all(int fd, const void *p, size_t n, uint64_t off)
-{
-	const uint8_t *s = p;
-	while (n > 0) {
-		ssize_t w = pwrite(fd, s, n, (off_t)off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-		off += (uint64_t)w;
-	}
-	return 0;
-}
-
-/* Reads exactly n bytes at off; 0, or -1 (errno, or EIO for a short file). */
-static int pread_all(int fd, void *p, size_t n, uint64_t off)
-{
-	uint8_t *d = p;
-	while (n > 0) {
-		ssize_t r = pread(fd, d, n, (off_t)off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = EIO;
-			return -1;
-		}
-		d += r;
-		n -= (size_t)r;
-		off += (uint64_t)r;
-	}
-	return 0;
-}
-
 /* fsync of a directory, so that a new name in it is durable; 0 or -1. */
 static int sync_dir(const char *dir)
 {
@@ -264,7 +211,7 @@ static void writer_flush(writer *w)
 	if (w->hashing && w->len > w->hash_from)
 		XXH3_64bits_update(&w->xs, w->buf + w->hash_from, w->len - w->hash_from);
 	w->hash_from = 0;
-	if (w->len && !w->err && write_all(w->fd, w->buf, w->len) != 0)
+	if (w->len && !w->err && vg_write_all(w->fd, w->buf, w->len) != 0)
 		w->err = errno ? errno : EIO;
 	w->flushed |= w->len > 0;
 	w->len = 0;
@@ -1142,7 +1089,7 @@ static int stream_need(stream *s, size_t need)
 		errno = EIO;
 		return -1;
 	}
-	if (pread_all(s->fd, s->buf + rem, (size_t)want, s->off) != 0)
+	if (vg_pread_all(s->fd, s->buf + rem, (size_t)want, s->off) != 0)
 		return -1;
 	if (s->xs)
 		XXH3_64bits_update(s->xs, s->buf + rem, (size_t)want);
@@ -1501,8 +1448,9 @@ static void *memwrite_worker(void *arg)
 			}
 		if (m != sg->n) /* the offsets came from the buckets' counts */
 			err = -1;
-		if (!err && (pwrite_all(w->fd, kb, m * 8, w->key_off[sg->t] + 8 * sg->first) != 0 ||
-		             pwrite_all(w->fd, pb, m * 4, w->pay_off[sg->t] + 4 * sg->first) != 0))
+		if (!err &&
+		    (vg_pwrite_all(w->fd, kb, m * 8, w->key_off[sg->t] + 8 * sg->first) != 0 ||
+		     vg_pwrite_all(w->fd, pb, m * 4, w->pay_off[sg->t] + 4 * sg->first) != 0))
 			err = errno ? errno : EIO;
 		pthread_mutex_lock(&w->mu);
 		while (w->turn[sg->t] != sg->k)
@@ -1630,8 +1578,8 @@ static int write_mem(vg_regbuild *b, int fd, uint8_t *h, table_out *to, uint64_t
 		uint64_t knext = t + 1 < VG_IDTAB__COUNT ? w->key_off[t + 1] : w->pay_off[0];
 		uint64_t pend = w->pay_off[t] + 4 * to[t].n;
 		uint64_t pnext = t + 1 < VG_IDTAB__COUNT ? w->pay_off[t + 1] : pend;
-		if ((knext > kend && pwrite_all(fd, zero, (size_t)(knext - kend), kend) != 0) ||
-		    (pnext > pend && pwrite_all(fd, zero, (size_t)(pnext - pend), pend) != 0))
+		if ((knext > kend && vg_pwrite_all(fd, zero, (size_t)(knext - kend), kend) != 0) ||
+		    (pnext > pend && vg_pwrite_all(fd, zero, (size_t)(pnext - pend), pend) != 0))
 			rc = vg_err_set(err, VG_EIO, "cannot write the new registry in %s: %s",
 			                b->dir, strerror(errno));
 	}
@@ -1648,7 +1596,7 @@ static int copy_range(writer *w, int from, uint64_t off, uint64_t len)
 	int rc = 0;
 	while (len > 0) {
 		size_t n = len < IO_BUF ? (size_t)len : IO_BUF;
-		if (pread_all(from, buf, n, off) != 0) {
+		if (vg_pread_all(from, buf, n, off) != 0) {
 			rc = -1;
 			break;
 		}
@@ -1919,7 +1867,7 @@ static int write_version(vg_regbuild *b, int fd, vg_registry_stats *st, uint64_t
 		vgr_put64(h + VGR_H_FILE_LEN, kw.off);
 		vgr_put64(h + VGR_H_ENTRIES, entries);
 		vgr_put64(h + VGR_H_CHECKSUM, vgr_header_checksum(h));
-		if (lseek(fd, 0, SEEK_SET) != 0 || write_all(fd, h, VGR_HEADER_LEN) != 0)
+		if (lseek(fd, 0, SEEK_SET) != 0 || vg_write_all(fd, h, VGR_HEADER_LEN) != 0)
 			rc = vg_err_set(err, VG_EIO, "cannot write the new registry's header: %s",
 			                strerror(errno));
 		*file_len = kw.off;
@@ -1947,7 +1895,7 @@ static int write_current(const vg_regbuild *b, const char *name, bool *renamed, 
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return vg_err_set(err, VG_EIO, "cannot create %s: %s", tmp, strerror(errno));
-	if (write_all(fd, line, (size_t)n) != 0 || fsync(fd) != 0) {
+	if (vg_write_all(fd, line, (size_t)n) != 0 || fsync(fd) != 0) {
 		int e = errno;
 		close(fd);
 		unlink(tmp);

@@ -1,0 +1,66 @@
+/*
+ * fdio.c: whole reads and writes on file descriptors, the loops every
+ * writer of a file needs (a write or pread may do part of the work, or be
+ * interrupted by a signal). One copy for the registry builder, the
+ * password store and the notification spool.
+ */
+#include "vigie/core.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+int vg_write_all(int fd, const void *p, size_t n)
+{
+	const uint8_t *s = p;
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int vg_pwrite_all(int fd, const void *p, size_t n, uint64_t off)
+{
+	const uint8_t *s = p;
+	while (n > 0) {
+		ssize_t w = pwrite(fd, s, n, (off_t)off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
+int vg_pread_all(int fd, void *p, size_t n, uint64_t off)
+{
+	uint8_t *d = p;
+	while (n > 0) {
+		ssize_t r = pread(fd, d, n, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO; /* the file is shorter */
+			return -1;
+		}
+		d += r;
+		n -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return 0;
+}
