@@ -1443,7 +1443,7 @@ static void test_ranges(void **state)
 	}
 	/* every cut into k ranges */
 	for (size_t k = 1; k <= 9; k++) {
-		size_t got = 0;
+		size_t nread = 0;
 		for (size_t part = 0; part < k; part++) {
 			size_t a = part * nr / k, b = (part + 1) * nr / k; /* rows [a, b) */
 			size_t from = a ? end[a - 1] : start0;
@@ -1452,8 +1452,8 @@ static void test_ranges(void **state)
 			vg_table_range(c, from, to);
 			while (vg_table_next(c, &row, &err) > 0) {
 				rrow x = rrow_of(&row);
-				assert_true(got < nr);
-				const rrow *y = &seq[got++];
+				assert_true(nread < nr);
+				const rrow *y = &seq[nread++];
 				assert_int_equal(x.lineno + base, y->lineno);
 				assert_int_equal(x.nlines, y->nlines);
 				assert_int_equal(x.flags, y->flags);
@@ -1463,11 +1463,11 @@ static void test_ranges(void **state)
 				assert_int_equal(x.fsum, y->fsum);
 				assert_int_equal(x.bad, y->bad);
 			}
-			assert_int_equal(got, b);
+			assert_int_equal(nread, b);
 			assert_int_equal(vg_table_stats_get(c)->lines + base,
 			                 b ? lines[b - 1] : lines0);
 		}
-		assert_int_equal(got, nr);
+		assert_int_equal(nread, nr);
 	}
 	vg_table_close(c);
 	vg_table_close(t);
