@@ -65,7 +65,7 @@ void vg_watch_defaults(vg_watch_opts *o)
 	o->export_rows = 500;
 	o->readall_min = 10;
 	o->threshold = 10;
-	o->novelty_h = 7.5;
+	o->novelty_h = 10;
 	o->warmup = 86400;
 	o->max_accounts = 1000000;
 }
@@ -210,7 +210,8 @@ typedef struct acct {
 	int32_t nday0, nday_fit;
 	float nc, rec_o, rec_r;
 	float y0, nov_max, nov_c;
-	float gapw;        /* days away recently (halved each day of work) */
+	uint8_t away;      /* calendar days without activity before today */
+	bool nov_fired;    /* the test across days found today */
 	uint16_t nov_days; /* days learned */
 	uint64_t bloom[2][BLOOM_BITS / 64];
 	uint16_t bloom_n;
@@ -753,15 +754,15 @@ reset:
 #define NOV_MEMORY 100.0f
 #define NOV_FLOOR 0.5f
 #define NOV_MIN_KNOWN 10
-#define NOV_GAP 0.3f
-#define NOV_GAP_MAX 3.0f
 #define NOV_CAP_SD 4.0
-#define NOV_NEFF 50.0
 #define NOV_NEFF_DAYS 10
 #define NOV_MIN_DAYS 5
-#define NOV_DAYS_K 2.0f
-#define NOV_DAYS_H 15.0f
 #define NOV_SUSPECT 0.5f
+#define NOV_NEFF 100.0
+#define NOV_AWAY_U 0.5
+#define NOV_AWAY_MAX 2
+#define NOV_RHO 2.0
+#define NOV_DAYS_H 30.0f
 
 enum { READ_KNOWN, READ_ORPHAN, READ_EXPLAINED };
 
@@ -859,7 +860,7 @@ static double novelty_logtail(uint32_t o, double r, double y, double n)
 static double novelty_neff(const acct_t *a)
 {
 	double f = (double)a->nov_days / NOV_NEFF_DAYS;
-	return NOV_NEFF * (f < 1 ? f : 1);
+	return NOV_NEFF * (f < 1 ? f : 1) / (1 + NOV_AWAY_U * (a->away < NOV_AWAY_MAX ? a->away : NOV_AWAY_MAX));
 }
 
 /* Today's score: -log of the tail probability of its orphans (0 when not
@@ -873,6 +874,27 @@ static float novelty_score(const acct_t *a)
 	return (float)-novelty_logtail(a->d_orph, r, a->y0, novelty_neff(a));
 }
 
+/* Today's log likelihood ratio so far: orphans NOV_RHO times as likely
+ * per known read as expected, against as expected (the negative binomial
+ * of the orphans before the known reads). */
+static double novelty_llr(const acct_t *a)
+{
+	double m0 = (double)a->y0 / (1 - (double)a->y0);
+	return (double)a->d_orph * log(NOV_RHO) -
+	       ((double)a->d_orph + a->d_known) * log((1 + NOV_RHO * m0) / (1 + m0));
+}
+
+/* The test across days finds (at t): the CUSUM starts again. */
+static void novelty_days_found(vg_watch *w, acct_t *a, int64_t t)
+{
+	double mean, sd;
+	novelty_moments((double)a->d_known + 1, a->y0, novelty_neff(a), &mean, &sd);
+	a->r[VG_RULE_BASELINE].slot = 1; /* over several days */
+	find(w, a, VG_RULE_BASELINE, 10, t, a->d_orph, (uint32_t)(mean + 0.5));
+	a->nov_c = 0;
+	a->nov_fired = true;
+}
+
 /* The account's day ends (at its next day's first event, t, of day number
  * `day`): the test across days, then the fit learns the day. */
 static void novelty_day_end(vg_watch *w, acct_t *a, int32_t day, int64_t t, bool find_on)
@@ -880,16 +902,10 @@ static void novelty_day_end(vg_watch *w, acct_t *a, int32_t day, int64_t t, bool
 	float h = (float)w->o.novelty_h;
 	bool suspect = a->nov_max >= NOV_SUSPECT * h;
 	if (find_on && a->nov_days >= NOV_MIN_DAYS && a->d_reads >= 10) {
-		float c = a->nov_c + a->nov_max - NOV_DAYS_K;
+		float c = a->nov_fired ? 0 : a->nov_c + (float)novelty_llr(a);
 		a->nov_c = c > 0 ? c : 0;
-		suspect |= a->nov_c >= NOV_SUSPECT * NOV_DAYS_H;
-		if (a->nov_c >= NOV_DAYS_H) {
-			a->r[VG_RULE_BASELINE].slot = 1; /* over several days */
-			double mean, sd;
-			novelty_moments((double)a->d_known + 1, a->y0, novelty_neff(a), &mean, &sd);
-			find(w, a, VG_RULE_BASELINE, 10, t, a->d_orph, (uint32_t)(mean + 0.5));
-			a->nov_c = 0;
-		}
+		if (a->nov_c >= NOV_DAYS_H)
+			novelty_days_found(w, a, t);
 	}
 	if (a->day != INT32_MIN) {
 		if (a->d_reads >= 10 && !a->hold) {
@@ -927,15 +943,14 @@ static void novelty_day_end(vg_watch *w, acct_t *a, int32_t day, int64_t t, bool
 				a->nov_days++;
 		}
 		a->nc += (float)a->d_orph; /* they are known now */
-		a->gapw = 0.5f * a->gapw + (float)(day - a->day - 1);
+		a->away = (uint8_t)(day - a->day - 1 < 200 ? day - a->day - 1 : 200);
 	} else {
 		a->nday0 = day;
 	}
 	a->d_reads = a->d_known = a->d_orph = 0;
 	a->nov_max = 0;
-	a->y0 = novelty_share(a, day) * (1 + NOV_GAP * fminf(a->gapw, NOV_GAP_MAX));
-	if (a->y0 > 0.9f)
-		a->y0 = 0.9f;
+	a->nov_fired = false;
+	a->y0 = novelty_share(a, day);
 }
 
 /* One read of a person: the counts and the test. */
@@ -960,6 +975,9 @@ static void novelty_read(vg_watch *w, acct_t *a, int kind, bool find_on, int64_t
 		a->r[VG_RULE_BASELINE].slot = 0; /* within the day */
 		find(w, a, VG_RULE_BASELINE, 10, t, a->d_orph, (uint32_t)(mean + 0.5));
 	}
+	/* the test across days, with today so far */
+	if (!a->nov_fired && a->nov_c + novelty_llr(a) >= NOV_DAYS_H)
+		novelty_days_found(w, a, t);
 }
 
 /*

@@ -647,6 +647,44 @@ static void test_novelty_caseload_jump(void **state)
 	vg_watch_free(w);
 }
 
+/* A very slow reader: 2 strangers a day on top of its caseload's 4 new
+ * cases a day, no day alarming by itself; the evidence across days must
+ * add up, and the strangers must not become its habit meanwhile. */
+static void test_novelty_slow_reader(void **state)
+{
+	(void)state;
+	collected c = {0};
+	vg_watch *w = engine(&c);
+	for (int d = 0; d < 21; d++)
+		for (int a = 0; a < 6; a++)
+			if (d % 7 < 5)
+				caseload_day(w, d, a, 0);
+	assert_int_equal(c.n, 0);
+	int d = 21, first = -1;
+	char person[24];
+	for (; d < 21 + 35 && !c.n; d++) {
+		if (d % 7 >= 5)
+			continue;
+		for (int a = 0; a < 6; a++)
+			caseload_day(w, d, a, 0);
+		/* adv4: 2 strangers a day, at 11:05 and 15:05 */
+		for (int h = 11; h < 17; h += 4) {
+			snprintf(person, sizeof(person), "S%d-%d", d, h);
+			ev_at(w, MON + d * 86400 + h * 3600 + 300, "adv4", "10.0.1.14", "read", person,
+			      0);
+		}
+		if (first < 0)
+			first = d;
+	}
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.account, "adv4");
+	const vg_watch_finding *f = finding(&c.last, VG_RULE_BASELINE);
+	assert_non_null(f);
+	assert_int_equal(f->slot, 1); /* over several days: no day alone */
+	assert_true(d - first <= 20); /* 15 days (30 nats at about 2 a day) */
+	vg_watch_free(w);
+}
+
 static void test_stuffing(void **state)
 {
 	(void)state;
@@ -983,6 +1021,7 @@ int main(void)
 	    cmocka_unit_test(test_novelty_search_absence),
 	    cmocka_unit_test(test_novelty_days),
 	    cmocka_unit_test(test_novelty_caseload_jump),
+	    cmocka_unit_test(test_novelty_slow_reader),
 	    cmocka_unit_test(test_stuffing),
 	    cmocka_unit_test(test_warmup_and_memory),
 	    cmocka_unit_test(test_gen_determinism_and_labels),
