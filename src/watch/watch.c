@@ -725,22 +725,30 @@ reset:
  * days). The share follows the warm-up, absences (T grows while C does
  * not: cases piled up while away) and busy days alike; y is floored at
  * half the account's recent share (about NOV_MEMORY direct reads) and
- * 1 %.
+ * 1 %. No extra share is added for days away (the T term already counts
+ * the cases that arrived meanwhile): the doubt grows instead (below).
  *
  * The test, within the day, at each orphan: the orphans so far, given the
  * known reads so far (at least NOV_MIN_KNOWN), follow a negative binomial
- * (orphans before the known reads), its share uncertain (a beta of NOV_NEFF
- * reads around y). The log of the tail probability of today's orphans
+ * (orphans before the known reads), its share uncertain: a beta of
+ * NOV_NEFF reads around y (fewer in the first NOV_NEFF_DAYS learned days,
+ * and divided by 1 + NOV_AWAY_U per calendar day away before today, at
+ * most NOV_AWAY_MAX: the cases that arrive over a weekend or a leave are
+ * less predictable). The log of the tail probability of today's orphans
  * reaching -novelty_h is a finding: an insider's strangers raise the
- * orphans without the known reads that come with ordinary orphans. Across
- * days, a CUSUM of each day's score less NOV_DAYS_K (threshold NOV_DAYS_H)
- * catches a reader a little above the usual for several days.
+ * orphans without the known reads that come with ordinary orphans.
+ *
+ * Across days, a CUSUM of the days' log likelihood ratios "orphans
+ * NOV_RHO times as frequent per known read as expected" against "as
+ * expected", checked at each orphan with today's ratio so far (threshold
+ * NOV_DAYS_H): a reader a little above the usual adds a few nats a day,
+ * an ordinary day takes some away. It does not reset at midnight.
  *
  * Learning: at the end of each day of at least 10 reads, the fit learns the
- * day, its orphans capped at the expected + 2 sd when the day was
- * suspicious (a score of NOV_SUSPECT x the threshold, or the CUSUM at
- * NOV_SUSPECT x its own); all orphans count in C (a fact: they are known
- * now). An account is judged after NOV_MIN_DAYS learned days.
+ * day, its orphans capped at the expected + NOV_CAP_SD sd, + 2 sd when the
+ * day was suspicious (a score of NOV_SUSPECT x the threshold); all orphans
+ * count in C (a fact: they are known now). An account is judged after
+ * NOV_MIN_DAYS learned days.
  */
 #define EXPLAIN_MAX 3
 #define EXPLAIN_WINDOW 120
