@@ -47,11 +47,11 @@ void vg_watch_finding_text(const vg_watch_finding *f, int32_t offset, vg_lang la
 			snprintf(
 			    buf, n,
 			    en ? "people never read before and not found by a search, above the "
-			         "account's habit day after day: %llu on the last day judged (about "
-			         "%llu expected)"
+			         "account's habit day after day: %llu on its latest day "
+			         "(about %llu expected)"
 			       : "personnes jamais consultées et non trouvées par une recherche, "
 			         "au-dessus de l'habitude du compte jour après jour : "
-			         "%llu le dernier jour jugé (environ %llu attendues)",
+			         "%llu sur sa dernière journée (environ %llu attendues)",
 			    v, l);
 		else
 			snprintf(

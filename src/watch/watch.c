@@ -868,7 +868,8 @@ static double novelty_logtail(uint32_t o, double r, double y, double n)
 static double novelty_neff(const acct_t *a)
 {
 	double f = (double)a->nov_days / NOV_NEFF_DAYS;
-	return NOV_NEFF * (f < 1 ? f : 1) / (1 + NOV_AWAY_U * (a->away < NOV_AWAY_MAX ? a->away : NOV_AWAY_MAX));
+	return NOV_NEFF * (f < 1 ? f : 1) /
+	       (1 + NOV_AWAY_U * (a->away < NOV_AWAY_MAX ? a->away : NOV_AWAY_MAX));
 }
 
 /* Today's score: -log of the tail probability of its orphans (0 when not

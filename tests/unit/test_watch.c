@@ -670,8 +670,8 @@ static void test_novelty_slow_reader(void **state)
 		/* adv4: 2 strangers a day, at 11:05 and 15:05 */
 		for (int h = 11; h < 17; h += 4) {
 			snprintf(person, sizeof(person), "S%d-%d", d, h);
-			ev_at(w, MON + d * 86400 + h * 3600 + 300, "adv4", "10.0.1.14", "read", person,
-			      0);
+			ev_at(w, MON + d * 86400 + h * 3600 + 300, "adv4", "10.0.1.14", "read",
+			      person, 0);
 		}
 		if (first < 0)
 			first = d;
