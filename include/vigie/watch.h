@@ -76,7 +76,7 @@ typedef struct vg_watch_opts {
 	unsigned export_rows; /* rows of a large export (default 500) */
 	unsigned readall_min; /* results of a search for "read them all" (default 10) */
 	double threshold;     /* risk score of an alert (default 10) */
-	double novelty_h;     /* decision threshold of the novelty test, in nats (default 12) */
+	double novelty_h;     /* decision threshold of the novelty test, in nats (default 10) */
 	int64_t warmup;       /* seconds of learning before any finding (default 86400) */
 	size_t max_accounts;  /* most accounts tracked (default 1000000); others are counted */
 	void (*on_alert)(void *ctx, const struct vg_watch_alert *a);

@@ -47,20 +47,21 @@ void vg_watch_finding_text(const vg_watch_finding *f, int32_t offset, vg_lang la
 			snprintf(
 			    buf, n,
 			    en ? "people never read before and not found by a search, above the "
-			         "account's habit for several days: %llu on its last day (about "
-			         "%llu expected)"
+			         "account's habit day after day: %llu on its latest day "
+			         "(about %llu expected)"
 			       : "personnes jamais consultées et non trouvées par une recherche, "
-			         "au-dessus de l'habitude du compte plusieurs jours de suite : "
-			         "%llu le dernier jour (environ %llu attendues)",
+			         "au-dessus de l'habitude du compte jour après jour : "
+			         "%llu sur sa dernière journée (environ %llu attendues)",
 			    v, l);
 		else
 			snprintf(
 			    buf, n,
 			    en ? "people never read before and not found by a search: %llu in the "
-			         "day, about %llu expected from the account's habit and its peers'"
+			         "day, about %llu expected from its reads of people it knows"
 			       : "personnes jamais consultées et non trouvées par une recherche : "
-			         "%llu dans la journée, environ %llu attendues d'après l'habitude "
-			         "du compte et de ses collègues",
+			         "%llu dans la journée, environ %llu attendues d'après ses "
+			         "lectures "
+			         "de personnes connues",
 			    v, l);
 		break;
 	case VG_RULE_OFF_HOURS:

@@ -12,10 +12,10 @@
  * Invariants:
  *   1. An account's hour sketch and reads describe the local hour
  *      acct->hour only; crossing into a later hour first closes the hour
- *      (close_hour), which updates the rate baselines, then refreshes the
- *      novelty test's expectation (novelty_refresh). Its day's counts
+ *      (close_hour), which updates the rate baselines. Its day's counts
  *      describe the local day acct->day only; crossing into a later day
- *      first ends the day (novelty_day_end).
+ *      first ends the day (novelty_day_end), which learns the day and sets
+ *      the novelty test's expectation for the new one.
  *   2. Baselines (rates, working hours, networks, user agents, the share of
  *      orphan reads, organisation tables) learn only from accounts without
  *      a pending or open incident, so an attacker does not teach the model
@@ -46,7 +46,6 @@
 #define HLL_P 10
 #define WINDOW 86400 /* findings live 24 hours */
 #define MIN_HOURS 24 /* active hours before an account's own baseline counts */
-#define NALT 4       /* alternatives of the novelty test */
 
 static const char *const rule_names[VG_RULE__COUNT] = {
     "rate_ceiling",   "peer_rate",   "baseline",         "off_hours", "new_network",
@@ -66,7 +65,7 @@ void vg_watch_defaults(vg_watch_opts *o)
 	o->export_rows = 500;
 	o->readall_min = 10;
 	o->threshold = 10;
-	o->novelty_h = 12;
+	o->novelty_h = 10;
 	o->warmup = 86400;
 	o->max_accounts = 1000000;
 }
@@ -202,20 +201,18 @@ typedef struct acct {
 	uint64_t hour_bm[HOUR_BITS / 64];
 	/* baselines */
 	float rate_mean, rate_var;
-	/* novelty (the section of that name): today's reads and orphans, the
-	 * orphans expected today (with and without the days away), the
-	 * account's decayed orphans and reads, the tests */
-	uint32_t d_reads, d_orph;
-	float d_exp, d_base;
-	float own_o, own_r;
-	float gapw; /* days away, recently (halved each day of work) */
-	float p0, p0b, gapf;
-	float llr_hit[NALT], llr_miss[NALT];
-	float nov_k[NALT];    /* log likelihood ratio today, per alternative */
-	float nov_s, nov_max; /* of the mixture, now and its high mark today */
-	float nov_c;          /* CUSUM of the days' log likelihood ratios */
-	uint16_t nov_days;    /* days learned */
-	bool away;            /* first day back after a long absence: not judged */
+	/* novelty (the section of that name): today's reads, known reads and
+	 * orphans; the caseload fit's sums, first day, last day learned; the
+	 * orphans so far; the recent orphans and direct reads (decayed);
+	 * today's expected share, highest score, the CUSUM across days */
+	uint32_t d_reads, d_known, d_orph;
+	double nfit[9];
+	int32_t nday0, nday_fit;
+	float nc, rec_o, rec_r;
+	float y0, nov_max, nov_c;
+	uint8_t away;      /* calendar days without activity before today */
+	bool nov_fired;    /* the test across days found today */
+	uint16_t nov_days; /* days learned */
 	uint64_t bloom[2][BLOOM_BITS / 64];
 	uint16_t bloom_n;
 	uint8_t bloom_cur;
@@ -250,9 +247,6 @@ typedef struct peer {
 	uint32_t slot_days[168];
 	float rate_mean, rate_var;
 	uint32_t hours;
-	/* novelty: reads and orphans, decayed (half-life NOV_HALF_LIFE hours) */
-	float nov_r, nov_o;
-	int32_t nov_hour;
 	uint32_t role; /* the group of the same role in every agency */
 } peer;
 
@@ -486,7 +480,6 @@ static uint32_t group_of(vg_watch *w, uint64_t key, bool *created)
 	j = w->np++;
 	memset(&w->p[j], 0, sizeof(peer));
 	w->p[j].key = key;
-	w->p[j].nov_hour = INT32_MIN;
 	w->p[j].role = (uint32_t)j;
 	index_put(w->pindex, w->picap, key, j);
 	*created = true;
@@ -534,7 +527,7 @@ static acct_t *account_of(vg_watch *w, const vg_alog_event *ev, uint64_t key, bo
 	a->agency = intern(w, ev->f[VG_ALOG_AGENCY].s, ev->f[VG_ALOG_AGENCY].len);
 	a->peer = peer_of(w, ev);
 	a->hour = INT32_MIN;
-	a->gapf = 1;
+	a->nday_fit = INT32_MIN;
 	a->day = INT32_MIN;
 	index_put(w->index, w->icap, key, j);
 	return a;
@@ -712,179 +705,288 @@ reset:
 /* ---- novelty: people never read before, not reached through a search ---- */
 
 /*
- * A read is an "orphan" when the person was never read by the account
- * before (Bloom filter) and is not among the first EXPLAIN_MAX new people
- * read after a search that found them, each within EXPLAIN_WINDOW seconds
- * of the previous one. Orphans are few in ordinary work: the portfolio is
- * known, strangers are found by searching. A slow insider reading people
- * outside their work raises the share of orphans among their reads.
+ * A read is "known" when the account read the person before (Bloom
+ * filter), "explained" when the person is new but among the first
+ * EXPLAIN_MAX new people read after a search that found them, each within
+ * EXPLAIN_WINDOW seconds of the previous step, and an "orphan" otherwise.
+ * In ordinary work orphans are the first reads of the account's caseload:
+ * many while vigie discovers it, then about the pace at which new cases
+ * arrive. A slow insider reading people outside their work adds orphans
+ * without adding known reads.
  *
- * Expected share p0 of an account: its own orphans over its own reads,
- * both decaying with a memory of about NOV_MEMORY reads, plus a prior of
- * NOV_PRIOR reads at the recent share of its peer group (same role and
- * agency; the group's counts decay with a half-life of NOV_HALF_LIFE hours
- * and are themselves shrunk towards the role's share in every agency). The
- * short memory follows the warm-up, when vigie starts and every person is
- * new to every account, then portfolios become known at each account's
- * pace. Days away bring new cases: p0 is raised by NOV_GAP per calendar
- * day away, an effect that halves with each day of work; the first day
- * back from NOV_AWAY days or more is not judged.
+ * The caseload model: an account follows about P people, of which S are
+ * still unknown to vigie; new cases arrive at nu P a day. S starts at P
+ * and each orphan makes one known: the expected share of orphans among
+ * the direct reads (known + orphan) is y = S / P = a + nu T - C / P, T
+ * the days since the account's first day, C its orphans so far. a, nu and
+ * 1/P are fitted by weighted least squares on its past days (weights: the
+ * day's direct reads; a ridge towards a = 1, nu = 2 %, P = 167 of
+ * NOV_RIDGE_* direct reads; the days' weights halve every NOV_HALF_LIFE
+ * days). The share follows the warm-up, absences (T grows while C does
+ * not: cases piled up while away) and busy days alike; y is floored at
+ * half the account's recent share (about NOV_MEMORY direct reads) and
+ * 1 %. No extra share is added for days away (the T term already counts
+ * the cases that arrived meanwhile): the doubt grows instead (below).
  *
- * The test, each day: a mixture sequential probability ratio test of "the
- * share is rho p0" (rho = 1.6, 2.5, 4, 7, equal weights) against "it is
- * p0"; each read adds, per alternative, ln(p1/p0) for an orphan and
- * ln((1-p1)/(1-p0)) otherwise. The log of the mixture's likelihood ratio
- * reaching novelty_h is a finding (under p0 this happens on a given day
- * with probability at most e^-h, Ville's inequality). Across days, a CUSUM
- * of each day's final log ratio catches a reader a little above the usual
- * for several days (threshold NOV_DAYS_H).
+ * The test, within the day, at each orphan: the orphans so far, given the
+ * known reads so far (at least NOV_MIN_KNOWN), follow a negative binomial
+ * (orphans before the known reads), its share uncertain: a beta of
+ * NOV_NEFF reads around y (fewer in the first NOV_NEFF_DAYS learned days,
+ * and divided by 1 + NOV_AWAY_U per calendar day away before today, at
+ * most NOV_AWAY_MAX: the cases that arrive over a weekend or a leave are
+ * less predictable). The log of the tail probability of today's orphans
+ * reaching -novelty_h is a finding: an insider's strangers raise the
+ * orphans without the known reads that come with ordinary orphans.
  *
- * Learning: the group learns from the reads of accounts neither under
- * suspicion nor above novelty_h / 2 today; the account learns at the end of
- * each day, its orphans capped at 3 times the expected (+2), or at once the
- * expected (+2) after a suspicious day (a log ratio of NOV_SUSPECT x the
- * threshold), so that an insider's days do not become the habit. An
- * account is judged once it has NOV_MIN_DAYS days of at least 10 reads.
+ * Across days, a CUSUM of the days' log likelihood ratios "orphans
+ * NOV_RHO times as frequent per known read as expected" against "as
+ * expected", checked at each orphan with today's ratio so far (threshold
+ * NOV_DAYS_H): a reader a little above the usual adds a few nats a day,
+ * an ordinary day takes some away. It does not reset at midnight.
+ *
+ * Learning: at the end of each day of at least 10 reads, the fit learns the
+ * day, its orphans capped at the expected + NOV_CAP_SD sd, + 2 sd when the
+ * day was suspicious (a score of NOV_SUSPECT x the threshold); all orphans
+ * count in C (a fact: they are known now). An account is judged after
+ * NOV_MIN_DAYS learned days.
  */
 #define EXPLAIN_MAX 3
-#define EXPLAIN_WINDOW 600
-#define NOV_HALF_LIFE 48.0f
-#define NOV_ROLE_PRIOR 200.0f
-#define NOV_PRIOR 30.0f
-#define NOV_MEMORY 200.0f
-#define NOV_GAP 0.1f
-#define NOV_AWAY 5
+#define EXPLAIN_WINDOW 120
+#define NOV_RIDGE_A 20.0
+#define NOV_RIDGE_NU 3000.0
+#define NOV_RIDGE_Q 600000.0
+#define NOV_A0 1.0
+#define NOV_NU0 0.02
+#define NOV_Q0 0.006
+#define NOV_HALF_LIFE 60.0
+#define NOV_MEMORY 100.0f
+#define NOV_FLOOR 0.5f
+#define NOV_MIN_KNOWN 10
+#define NOV_CAP_SD 4.0
+#define NOV_NEFF_DAYS 10
 #define NOV_MIN_DAYS 5
-#define NOV_DAYS_H 15.0f
-#define NOV_SUSPECT 0.3f
+#define NOV_SUSPECT 0.5f
+#define NOV_NEFF 100.0
+#define NOV_AWAY_U 0.5
+#define NOV_AWAY_MAX 2
+#define NOV_RHO 2.0
+#define NOV_DAYS_H 30.0f
 
-static const float nov_rho[NALT] = {1.6f, 2.5f, 4.0f, 7.0f};
+enum { READ_KNOWN, READ_ORPHAN, READ_EXPLAINED };
 
-/* Brings a group's decayed counts to the hour. */
-static void group_decay(peer *g, int32_t hour)
+/* Solves the 3 x 3 symmetric system m x = v (Gaussian elimination with
+ * partial pivoting); false when singular. */
+static bool solve3(double m[3][3], double v[3], double x[3])
 {
-	if (g->nov_hour == INT32_MIN) {
-		g->nov_hour = hour;
-	} else if (hour > g->nov_hour) {
-		float f = exp2f(-(float)(hour - g->nov_hour) / NOV_HALF_LIFE);
-		g->nov_r *= f;
-		g->nov_o *= f;
-		g->nov_hour = hour;
+	double a[3][4];
+	for (int i = 0; i < 3; i++) {
+		for (int j = 0; j < 3; j++)
+			a[i][j] = m[i][j];
+		a[i][3] = v[i];
 	}
-}
-
-/* The recent share of orphans among the reads of the account's peers. */
-static float group_share(vg_watch *w, const acct_t *a)
-{
-	peer *g = &w->p[a->peer], *r = &w->p[w->p[a->peer].role];
-	group_decay(g, a->hour);
-	group_decay(r, a->hour);
-	float pr = (r->nov_o + 1) / (r->nov_r + 10);
-	return (g->nov_o + NOV_ROLE_PRIOR * pr) / (g->nov_r + NOV_ROLE_PRIOR);
-}
-
-/* Sets the account's expected share and the test's increments (hourly). */
-static void novelty_refresh(vg_watch *w, acct_t *a)
-{
-	float pg = group_share(w, a);
-	float p0 = (a->own_o + NOV_PRIOR * pg) / (a->own_r + NOV_PRIOR);
-	p0 = p0 < 0.01f ? 0.01f : p0 > 0.6f ? 0.6f : p0;
-	a->p0b = p0;
-	a->gapf = 1 + NOV_GAP * a->gapw;
-	p0 = fminf(0.8f, p0 * a->gapf);
-	a->p0 = p0;
-	for (int k = 0; k < NALT; k++) {
-		float p1 = fmaxf(p0, fminf(0.9f, nov_rho[k] * p0));
-		a->llr_hit[k] = logf(p1 / p0);
-		a->llr_miss[k] = logf((1 - p1) / (1 - p0));
+	for (int i = 0; i < 3; i++) {
+		int p = i;
+		for (int r = i + 1; r < 3; r++)
+			if (fabs(a[r][i]) > fabs(a[p][i]))
+				p = r;
+		if (fabs(a[p][i]) < 1e-12)
+			return false;
+		if (p != i)
+			for (int c = 0; c < 4; c++) {
+				double s = a[i][c];
+				a[i][c] = a[p][c];
+				a[p][c] = s;
+			}
+		for (int r = 0; r < 3; r++) {
+			if (r == i)
+				continue;
+			double f = a[r][i] / a[i][i];
+			for (int c = i; c < 4; c++)
+				a[r][c] -= f * a[i][c];
+		}
 	}
+	for (int i = 0; i < 3; i++)
+		x[i] = a[i][3] / a[i][i];
+	return true;
 }
 
-/* The log of the mean of exp(x[k]), m being the largest x[k]. */
-static float mixture(const float *x, float m)
+/* The expected share of orphans today (day number `day`). */
+static float novelty_share(const acct_t *a, int32_t day)
 {
-	float sum = 0;
-	for (int k = 0; k < NALT; k++)
-		sum += expf(x[k] - m);
-	return m + logf(sum / NALT);
+	/* sums: 0 1 2 = x0x0 x0x1 x0x2, 3 4 = x1x1 x1x2, 5 = x2x2, 6 7 8 = xy;
+	 * x = (1, T, -C) */
+	const double *s = a->nfit;
+	double m[3][3] = {{s[0] + NOV_RIDGE_A, s[1], s[2]},
+	                  {s[1], s[3] + NOV_RIDGE_NU, s[4]},
+	                  {s[2], s[4], s[5] + NOV_RIDGE_Q}};
+	double v[3] = {s[6] + NOV_RIDGE_A * NOV_A0, s[7] + NOV_RIDGE_NU * NOV_NU0,
+	               s[8] + NOV_RIDGE_Q * NOV_Q0};
+	double x[3];
+	if (!solve3(m, v, x)) {
+		x[0] = NOV_A0;
+		x[1] = NOV_NU0;
+		x[2] = NOV_Q0;
+	}
+	double y = x[0] + x[1] * (double)(day - a->nday0) - x[2] * (double)a->nc;
+	double floor_ = NOV_FLOOR * (a->rec_o + 1.0) / (a->rec_r + 5.0);
+	if (y < floor_)
+		y = floor_;
+	return (float)(y < 0.01 ? 0.01 : y > 0.9 ? 0.9 : y);
 }
 
-/* The account's day ends (at its next day's first event, t): the test
- * across days, then the account learns from the day. */
+/* Mean and standard deviation of the orphans before `r` known reads when
+ * the share is beta-distributed around y (NOV_NEFF reads). */
+static void novelty_moments(double r, double y, double n, double *mean, double *sd)
+{
+	double al = n * y, be = n * (1 - y);
+	*mean = r * al / (be - 1);
+	double var = r * al * (r + be - 1) * (al + be - 1) / ((be - 2) * (be - 1) * (be - 1));
+	*sd = sqrt(var);
+}
+
+/* log P(X >= o), X the orphans before r known reads, the share being
+ * beta(NOV_NEFF y, NOV_NEFF (1 - y)) (a beta negative binomial). */
+static double novelty_logtail(uint32_t o, double r, double y, double n)
+{
+	if (o == 0)
+		return 0;
+	double al = n * y, be = n * (1 - y), k = o;
+	double lp = lgamma(k + r) - lgamma(r) - lgamma(k + 1) + lgamma(al + k) + lgamma(be + r) -
+	            lgamma(al + be + k + r) - lgamma(al) - lgamma(be) + lgamma(al + be);
+	double s = 1, term = 1;
+	for (int i = 0; i < 5000; i++, k++) {
+		term *= (k + r) / (k + 1) * (al + k) / (al + be + r + k);
+		s += term;
+		if (term < 1e-9 * s)
+			break;
+	}
+	return lp + log(s);
+}
+
+/* How sure the expected share is, in reads: it grows with the days
+ * learned. */
+static double novelty_neff(const acct_t *a)
+{
+	double f = (double)a->nov_days / NOV_NEFF_DAYS;
+	return NOV_NEFF * (f < 1 ? f : 1) /
+	       (1 + NOV_AWAY_U * (a->away < NOV_AWAY_MAX ? a->away : NOV_AWAY_MAX));
+}
+
+/* Today's score: -log of the tail probability of its orphans (0 when not
+ * above the expected + 2 sd). */
+static float novelty_score(const acct_t *a)
+{
+	double r = (a->d_known > NOV_MIN_KNOWN ? a->d_known : NOV_MIN_KNOWN) + 1, mean, sd;
+	novelty_moments(r, a->y0, novelty_neff(a), &mean, &sd);
+	if (a->d_orph <= mean + 2 * sd)
+		return 0;
+	return (float)-novelty_logtail(a->d_orph, r, a->y0, novelty_neff(a));
+}
+
+/* Today's log likelihood ratio so far: orphans NOV_RHO times as likely
+ * per known read as expected, against as expected (the negative binomial
+ * of the orphans before the known reads). */
+static double novelty_llr(const acct_t *a)
+{
+	double m0 = (double)a->y0 / (1 - (double)a->y0);
+	return (double)a->d_orph * log(NOV_RHO) -
+	       ((double)a->d_orph + a->d_known) * log((1 + NOV_RHO * m0) / (1 + m0));
+}
+
+/* The test across days finds (at t): the CUSUM starts again. */
+static void novelty_days_found(vg_watch *w, acct_t *a, int64_t t)
+{
+	double mean, sd;
+	novelty_moments((double)a->d_known + 1, a->y0, novelty_neff(a), &mean, &sd);
+	a->r[VG_RULE_BASELINE].slot = 1; /* over several days */
+	find(w, a, VG_RULE_BASELINE, 10, t, a->d_orph, (uint32_t)(mean + 0.5));
+	a->nov_c = 0;
+	a->nov_fired = true;
+}
+
+/* The account's day ends (at its next day's first event, t, of day number
+ * `day`): the test across days, then the fit learns the day. */
 static void novelty_day_end(vg_watch *w, acct_t *a, int32_t day, int64_t t, bool find_on)
 {
 	float h = (float)w->o.novelty_h;
-	/* a day back from an absence is not judged, nor learned beyond the usual */
-	bool suspect = a->nov_max >= NOV_SUSPECT * h || a->away;
-	if (find_on && a->nov_days >= NOV_MIN_DAYS && !a->away && a->d_reads >= 10) {
-		float m = -INFINITY;
-		for (int k = 0; k < NALT; k++)
-			m = fmaxf(m, a->nov_k[k]);
-		float day_llr = mixture(a->nov_k, m);
-		a->nov_c = a->nov_c + day_llr > 0 ? a->nov_c + day_llr : 0;
-		suspect |= a->nov_c >= NOV_SUSPECT * NOV_DAYS_H;
-		if (a->nov_c >= NOV_DAYS_H) {
-			a->r[VG_RULE_BASELINE].slot = 1; /* over several days */
-			find(w, a, VG_RULE_BASELINE, 10, t, a->d_orph, (uint32_t)(a->d_exp + 0.5f));
-			a->nov_c = 0;
+	bool suspect = a->nov_max >= NOV_SUSPECT * h;
+	if (find_on && a->nov_days >= NOV_MIN_DAYS && a->d_reads >= 10) {
+		float c = a->nov_fired ? 0 : a->nov_c + (float)novelty_llr(a);
+		a->nov_c = c > 0 ? c : 0;
+		if (a->nov_c >= NOV_DAYS_H)
+			novelty_days_found(w, a, t);
+	}
+	if (a->day != INT32_MIN) {
+		if (a->d_reads >= 10 && !a->hold) {
+			/* the weights of past days halve every NOV_HALF_LIFE days */
+			if (a->nday_fit != INT32_MIN) {
+				double f = exp2(-(double)(a->day - a->nday_fit) / NOV_HALF_LIFE);
+				for (int i = 0; i < 9; i++)
+					a->nfit[i] *= f;
+			}
+			a->nday_fit = a->day;
+			double o = a->d_orph, n = (double)a->d_known + a->d_orph;
+			if (a->nov_days >= NOV_MIN_DAYS) {
+				double mean, sd;
+				novelty_moments((double)a->d_known + 1, a->y0, novelty_neff(a),
+				                &mean, &sd);
+				double cap = mean + (suspect ? 2 : NOV_CAP_SD) * sd;
+				if (o > cap)
+					o = cap;
+			}
+			double x[3] = {1, (double)(a->day - a->nday0), -(double)a->nc};
+			double y = n > 0 ? o / n : 0, *s = a->nfit;
+			s[0] += n;
+			s[1] += n * x[1];
+			s[2] += n * x[2];
+			s[3] += n * x[1] * x[1];
+			s[4] += n * x[1] * x[2];
+			s[5] += n * x[2] * x[2];
+			s[6] += n * y;
+			s[7] += n * x[1] * y;
+			s[8] += n * x[2] * y;
+			float k = expf(-(float)n / NOV_MEMORY);
+			a->rec_o = k * a->rec_o + (float)o;
+			a->rec_r = k * a->rec_r + (float)n;
+			if (a->nov_days < UINT16_MAX)
+				a->nov_days++;
 		}
+		a->nc += (float)a->d_orph; /* they are known now */
+		a->away = (uint8_t)(day - a->day - 1 < 200 ? day - a->day - 1 : 200);
+	} else {
+		a->nday0 = day;
 	}
-	if (a->d_reads >= 10 && !a->hold) {
-		float cap = (suspect ? 1.0f : 3.0f) * a->d_base + 2;
-		float x = (float)a->d_orph / a->gapf;
-		float k = expf(-(float)a->d_reads / NOV_MEMORY);
-		a->own_o = k * a->own_o + (x < cap ? x : cap);
-		a->own_r = k * a->own_r + (float)a->d_reads;
-		if (a->nov_days < UINT16_MAX)
-			a->nov_days++;
-	}
-	a->away = false;
-	if (a->day != INT32_MIN && day > a->day) {
-		a->gapw = 0.5f * a->gapw + (float)(day - a->day - 1);
-		a->away = day - a->day >= NOV_AWAY;
-	}
-	a->d_reads = a->d_orph = 0;
-	a->d_exp = a->d_base = 0;
-	for (int k = 0; k < NALT; k++)
-		a->nov_k[k] = 0;
-	a->nov_s = a->nov_max = 0;
+	a->d_reads = a->d_known = a->d_orph = 0;
+	a->nov_max = 0;
+	a->nov_fired = false;
+	a->y0 = novelty_share(a, day);
 }
 
-/* One read of a person: the counts, the group's learning, the test. */
-static void novelty_read(vg_watch *w, acct_t *a, bool orphan, bool find_on, int64_t t)
+/* One read of a person: the counts and the test. */
+static void novelty_read(vg_watch *w, acct_t *a, int kind, bool find_on, int64_t t)
 {
 	a->d_reads++;
-	a->d_orph += orphan;
-	a->d_exp += a->p0;
-	a->d_base += a->p0b;
-	float h = (float)w->o.novelty_h;
-	if (!a->hold && a->nov_s < h / 2) {
-		peer *g = &w->p[a->peer], *r = &w->p[g->role];
-		float o = orphan ? 1 / a->gapf : 0;
-		g->nov_r += 1;
-		g->nov_o += o;
-		r->nov_r += 1;
-		r->nov_o += o;
-	}
-	if (!find_on || a->nov_days < NOV_MIN_DAYS || a->away)
+	if (kind == READ_KNOWN)
+		a->d_known++;
+	if (kind != READ_ORPHAN)
 		return;
-	float m = -INFINITY;
-	for (int k = 0; k < NALT; k++) {
-		a->nov_k[k] += orphan ? a->llr_hit[k] : a->llr_miss[k];
-		m = fmaxf(m, a->nov_k[k]);
-	}
-	/* the mixture lies between m - ln NALT and m: below every threshold
-	 * that matters (NOV_SUSPECT h < h / 2 < h), m stands for it */
-	a->nov_s = m < NOV_SUSPECT * h ? m : mixture(a->nov_k, m);
-	if (a->nov_s > a->nov_max)
-		a->nov_max = a->nov_s;
-	if (a->nov_s >= h) {
+	a->d_orph++;
+	if (!find_on || a->nov_days < NOV_MIN_DAYS)
+		return;
+	float s = novelty_score(a), before = a->nov_max;
+	if (s > a->nov_max)
+		a->nov_max = s;
+	/* a finding when the score first crosses the threshold today */
+	if (s >= (float)w->o.novelty_h && before < (float)w->o.novelty_h) {
+		double mean, sd;
+		double r = (a->d_known > NOV_MIN_KNOWN ? a->d_known : NOV_MIN_KNOWN) + 1;
+		novelty_moments(r, a->y0, novelty_neff(a), &mean, &sd);
 		a->r[VG_RULE_BASELINE].slot = 0; /* within the day */
-		find(w, a, VG_RULE_BASELINE, 10, t, a->d_orph, (uint32_t)(a->d_exp + 0.5f));
-		for (int k = 0; k < NALT; k++)
-			a->nov_k[k] = 0;
-		a->nov_s = 0;
+		find(w, a, VG_RULE_BASELINE, 10, t, a->d_orph, (uint32_t)(mean + 0.5));
 	}
+	/* the test across days, with today so far */
+	if (!a->nov_fired && a->nov_c + novelty_llr(a) >= NOV_DAYS_H)
+		novelty_days_found(w, a, t);
 }
 
 /*
@@ -1173,16 +1275,16 @@ static void on_read(vg_watch *w, acct_t *a, const vg_alog_event *ev, bool find_o
 	/* a new person is explained when among the results of the last search */
 	bool explained = a->srch_reads < a->srch_results && a->srch_reads < EXPLAIN_MAX &&
 	                 t - a->srch_t <= (int64_t)EXPLAIN_WINDOW;
-	bool orphan = false;
+	int kind = READ_KNOWN;
 	if (!seen_before(a, h)) {
-		orphan = !explained;
+		kind = explained ? READ_EXPLAINED : READ_ORPHAN;
 		if (explained)
 			a->srch_t = t;
 		if (a->srch_results && h != a->last_person)
 			a->srch_reads++;
 	}
 	a->last_person = h;
-	novelty_read(w, a, orphan, find_on, t);
+	novelty_read(w, a, kind, find_on, t);
 	/* enumeration */
 	uint64_t id;
 	if (record_number(p->s, p->len, &id)) {
@@ -1285,8 +1387,6 @@ void vg_watch_event(vg_watch *w, const vg_alog_event *ev)
 		incident_tick(w, a, t);
 	}
 	mark_activity(w, a, day, slot, t, find_on);
-	if (new_hour)
-		novelty_refresh(w, a);
 	on_network(w, a, ev, find_on, t);
 	on_ua(w, a, ev, find_on, t);
 	switch (ev->action) {

@@ -538,27 +538,25 @@ static void test_novelty_search_absence(void **state)
 	(void)state;
 	collected c = {0};
 	vg_watch *w = engine(&c);
-	/* two weeks; adv5 is away the second week */
-	for (int d = 0; d < 14; d++)
+	/* three weeks; adv5 is away the third week */
+	for (int d = 0; d < 21; d++)
 		for (int a = 0; a < 6; a++)
-			if (d % 7 < 5 && !(a == 5 && d >= 7))
+			if (d % 7 < 5 && !(a == 5 && d >= 14))
 				work_day(w, d, a, 0, false, 0);
 	assert_int_equal(c.n, 0);
-	/* Monday of week 3: adv3 reads 6 new people an hour, each found by a
+	/* Monday of week 4: adv3 reads 6 new people an hour, each found by a
 	 * search: ordinary work, no alert */
-	work_day(w, 14, 3, 6, true, 1);
+	work_day(w, 21, 3, 6, true, 1);
 	assert_int_equal(c.n, 0);
 	/* adv5, back from a week away, reads as many strangers without
-	 * searching: the first day back is not judged */
-	work_day(w, 14, 5, 6, false, 2);
-	assert_int_equal(c.n, 0);
-	/* the next day it is */
-	work_day(w, 15, 5, 6, false, 3);
+	 * searching: more new people are expected after days away, but not
+	 * that many */
+	work_day(w, 21, 5, 6, false, 2);
 	assert_int_equal(c.n, 1);
 	assert_string_equal(c.account, "adv5");
 	assert_true(has_rule(&c.last, VG_RULE_BASELINE));
 	/* adv3 searching on is still ordinary */
-	work_day(w, 15, 3, 6, true, 4);
+	work_day(w, 22, 3, 6, true, 4);
 	assert_int_equal(c.n, 1);
 	vg_watch_free(w);
 }
@@ -569,21 +567,121 @@ static void test_novelty_days(void **state)
 	collected c = {0};
 	vg_watch *w = engine(&c);
 	ordinary_days(w, 14, 6);
-	/* from week 3, adv1 reads one stranger an hour: never enough in one
-	 * day, but the days add up, and they do not become its habit */
-	int d = 14, alerted = 0;
+	/* from week 3, adv1 reads two strangers an hour (16 a day, where its
+	 * known people make about 1 expected): found within its first day */
+	int d = 14;
 	for (; d < 14 + 21 && !c.n; d++)
 		if (d % 7 < 5)
 			for (int a = 0; a < 6; a++)
-				work_day(w, d, a, a == 1 ? 1 : 0, false, 5);
+				work_day(w, d, a, a == 1 ? 2 : 0, false, 5);
 	assert_int_equal(c.n, 1);
 	assert_string_equal(c.account, "adv1");
 	const vg_watch_finding *f = finding(&c.last, VG_RULE_BASELINE);
 	assert_non_null(f);
-	assert_int_equal(f->slot, 1); /* over several days */
-	alerted = d - 14;
-	assert_true(alerted >= 2 && alerted <= 14);
-	assert_non_null(strstr(c.text, "for several days"));
+	assert_int_equal(f->slot, 0); /* within the day */
+	assert_int_equal(d, 15);
+	assert_true(f->value > f->limit);
+	/* they do not become its habit: a week later it is still found */
+	for (d = 15; d < 24; d++)
+		if (d % 7 < 5)
+			for (int a = 0; a < 6; a++)
+				work_day(w, d, a, a == 1 ? 2 : 0, false, 6);
+	vg_watch_stats st;
+	vg_watch_stats_get(w, &st);
+	assert_true(st.alerts + st.updates >= 2);
+	assert_string_equal(c.account, "adv1");
+	vg_watch_free(w);
+}
+
+/* One day of account number `a`'s work with a caseload that renews: 8
+ * reads an hour from 9:00 to 17:00 of its 60 cases; each case is replaced
+ * by a new person every 15 days (4 a day, staggered), first read without a
+ * search; plus `extra` strangers an hour from 10:00. */
+static void caseload_day(vg_watch *w, int d, int a, int extra)
+{
+	char acct[16], person[24], ip[20];
+	snprintf(acct, sizeof(acct), "adv%d", a);
+	snprintf(ip, sizeof(ip), "10.0.1.%d", 10 + a);
+	for (int h = 9; h < 17; h++)
+		for (int k = 0; k < 8; k++) {
+			int64_t t = MON + d * 86400 + h * 3600 + k * 450 + a;
+			int slot = (d * 7 + h * 13 + k * 31) % 60;
+			snprintf(person, sizeof(person), "P%d-%d-%d", a, slot,
+			         (d + slot % 15) / 15);
+			ev_at(w, t, acct, ip, "read", person, 0);
+			if (h >= 10 && k < extra) {
+				snprintf(person, sizeof(person), "X%d-%d-%d", d, h, k);
+				ev_at(w, t + 200, acct, ip, "read", person, 0);
+			}
+		}
+}
+
+static void test_novelty_caseload_jump(void **state)
+{
+	(void)state;
+	collected c = {0};
+	vg_watch *w = engine(&c);
+	/* three weeks of steady work, 4 new cases a day each: no alert */
+	for (int d = 0; d < 21; d++)
+		for (int a = 0; a < 6; a++)
+			if (d % 7 < 5)
+				caseload_day(w, d, a, 0);
+	assert_int_equal(c.n, 0);
+	/* Monday of week 4: adv2 adds 2 strangers an hour (14, against its 4
+	 * new cases a day); the others go on as usual */
+	for (int a = 0; a < 6; a++)
+		caseload_day(w, 21, a, a == 2 ? 2 : 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.account, "adv2");
+	const vg_watch_finding *f = finding(&c.last, VG_RULE_BASELINE);
+	assert_non_null(f);
+	assert_int_equal(f->slot, 0); /* within the day */
+	assert_true(f->value > f->limit);
+	assert_true(c.last.at < MON + 21 * 86400 + 17 * 3600);
+	/* the steady accounts stay quiet the next days */
+	for (int d = 22; d < 26; d++)
+		for (int a = 0; a < 6; a++)
+			if (a != 2)
+				caseload_day(w, d, a, 0);
+	assert_int_equal(c.n, 1);
+	vg_watch_free(w);
+}
+
+/* A very slow reader: 2 strangers a day on top of its caseload's 4 new
+ * cases a day, no day alarming by itself; the evidence across days must
+ * add up, and the strangers must not become its habit meanwhile. */
+static void test_novelty_slow_reader(void **state)
+{
+	(void)state;
+	collected c = {0};
+	vg_watch *w = engine(&c);
+	for (int d = 0; d < 21; d++)
+		for (int a = 0; a < 6; a++)
+			if (d % 7 < 5)
+				caseload_day(w, d, a, 0);
+	assert_int_equal(c.n, 0);
+	int d = 21, first = -1;
+	char person[24];
+	for (; d < 21 + 35 && !c.n; d++) {
+		if (d % 7 >= 5)
+			continue;
+		for (int a = 0; a < 6; a++)
+			caseload_day(w, d, a, 0);
+		/* adv4: 2 strangers a day, at 11:05 and 15:05 */
+		for (int h = 11; h < 17; h += 4) {
+			snprintf(person, sizeof(person), "S%d-%d", d, h);
+			ev_at(w, MON + d * 86400 + h * 3600 + 300, "adv4", "10.0.1.14", "read",
+			      person, 0);
+		}
+		if (first < 0)
+			first = d;
+	}
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.account, "adv4");
+	const vg_watch_finding *f = finding(&c.last, VG_RULE_BASELINE);
+	assert_non_null(f);
+	assert_int_equal(f->slot, 1); /* over several days: no day alone */
+	assert_true(d - first <= 20); /* found on its 11th working day */
 	vg_watch_free(w);
 }
 
@@ -922,6 +1020,8 @@ int main(void)
 	    cmocka_unit_test(test_baseline_insider),
 	    cmocka_unit_test(test_novelty_search_absence),
 	    cmocka_unit_test(test_novelty_days),
+	    cmocka_unit_test(test_novelty_caseload_jump),
+	    cmocka_unit_test(test_novelty_slow_reader),
 	    cmocka_unit_test(test_stuffing),
 	    cmocka_unit_test(test_warmup_and_memory),
 	    cmocka_unit_test(test_gen_determinism_and_labels),
