@@ -8,7 +8,8 @@
 #        (default 2,000,000 people, 100,000 lookups, 200 cold CLI calls)
 # Environment: VIGIE_BENCH_BUILD  build directory (default build-bench,
 #                                 set up as a release build if missing)
-#              VIGIE_PEERS_DIR    work directory (default a new /tmp/vigie-peers.*,
+#              VIGIE_PEERS_DIR    work directory, never removed (its database,
+#                                 registry and server files are) (default a new /tmp/vigie-peers.*,
 #                                 removed at the end unless VIGIE_PEERS_KEEP=1)
 #              VIGIE_PEERS_PGPORT the throwaway PostgreSQL's port (default 55439)
 # Needs the peers: bench/setup-peers.sh (sqlite3, PostgreSQL, client libraries).
@@ -110,6 +111,10 @@ cleanup() {
 	fi
 	if [ "${VIGIE_PEERS_KEEP:-0}" = 1 ]; then
 		echo "peers: work directory kept: $W"
+	elif [ -n "${VIGIE_PEERS_DIR:-}" ]; then
+		# the caller's directory: only what this run made that is large
+		# (leak.csv stays, for the next run)
+		rm -rf "$PGH" "$W/registry" "$W/leak.db"
 	else
 		rm -rf "$W"
 	fi
