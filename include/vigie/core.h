@@ -68,6 +68,10 @@ typedef struct vg_reason {
 int vg_write_all(int fd, const void *p, size_t n);
 int vg_pwrite_all(int fd, const void *p, size_t n, uint64_t off);
 int vg_pread_all(int fd, void *p, size_t n, uint64_t off);
+/* fsync of directory dir (of the directory holding path), so that a name
+ * made or changed in it is durable: 0 or -1 (errno). */
+int vg_sync_dir(const char *dir);
+int vg_sync_dir_of(const char *path);
 
 static inline const char *vg_reason_text(const vg_reason *r, vg_lang lang)
 {
@@ -93,5 +97,14 @@ const char *vg_version(void);
  */
 int vg_secret_file_read(const char *path, const char *what, void *buf, size_t cap, size_t *len,
                         vg_err *err) VG_MUST_CHECK;
+
+/*
+ * Creates path (O_EXCL, 0600, never following a link) holding secret[0..n)
+ * as lowercase hex and a newline, synced with its directory: the one writer
+ * of new key files. 0; exists_rc when path exists; VG_EIO otherwise (and
+ * the file is removed). `what` names the file in messages ("key file").
+ */
+int vg_secret_file_create(const char *path, const char *what, const void *secret, size_t n,
+                          int exists_rc, vg_err *err) VG_MUST_CHECK;
 
 #endif

@@ -109,6 +109,32 @@ const char *vg_version(void)
 	return VIGIE_VERSION;
 }
 
+int vg_secret_file_create(const char *path, const char *what, const void *secret, size_t n,
+                          int exists_rc, vg_err *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return vg_err_set(err, errno == EEXIST ? exists_rc : VG_EIO, "cannot create %s %s: %s",
+		                  what, path, strerror(errno));
+	size_t len = 2 * n + 1;
+	char *hex = vg_xmalloc(len + 1);
+	sodium_bin2hex(hex, len + 1, secret, n);
+	hex[2 * n] = '\n';
+	int rc = 0;
+	if (fchmod(fd, 0600) != 0 || vg_write_all(fd, hex, len) != 0 || fsync(fd) != 0)
+		rc = vg_err_set(err, VG_EIO, "cannot write %s %s: %s", what, path, strerror(errno));
+	if (close(fd) != 0 && rc == 0)
+		rc = vg_err_set(err, VG_EIO, "cannot write %s %s: %s", what, path, strerror(errno));
+	if (rc == 0 && vg_sync_dir_of(path) != 0)
+		rc = vg_err_set(err, VG_EIO, "cannot sync the directory of %s: %s", path,
+		                strerror(errno));
+	if (rc)
+		unlink(path);
+	sodium_memzero(hex, len + 1);
+	free(hex);
+	return rc;
+}
+
 int vg_secret_file_read(const char *path, const char *what, void *buf, size_t cap, size_t *len,
                         vg_err *err)
 {

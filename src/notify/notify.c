@@ -40,16 +40,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 /* ------------------------------------------------------------ bodies */
 
 typedef struct body {
@@ -261,7 +251,7 @@ static int maildir_sync(runst *r)
 			return vg_err_set(r->err, VG_EIO, "%s: %s", b, strerror(errno));
 	}
 	snprintf(p, sizeof(p), "%s/new", r->mdir);
-	if (fsync_dir(p) != 0)
+	if (vg_sync_dir(p) != 0)
 		return vg_err_set(r->err, VG_EIO, "%s: %s", p, strerror(errno));
 	r->npending = 0;
 	return 0;
@@ -551,7 +541,7 @@ static int rm_rf_plan(const char *state)
 	unlink(p);
 	snprintf(p, sizeof(p), "%s/journal", state);
 	unlink(p);
-	return fsync_dir(state);
+	return vg_sync_dir(state);
 }
 
 /* Reads the journal (creating it); fills r->j. */

@@ -986,16 +986,6 @@ static int merge(build *b, stream *st, unsigned ns, pwriter *w)
 	return rc;
 }
 
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 int np_build(const np_build_opts *o, const char *const *files, size_t nfiles, np_header *hdr,
              np_times *times, vg_err *err)
 {
@@ -1135,7 +1125,7 @@ int np_build(const np_build_opts *o, const char *const *files, size_t nfiles, np
 		goto out;
 	}
 	w.f = NULL;
-	if (rename(tmp_path, plan_path) != 0 || fsync_dir(o->dir) != 0) {
+	if (rename(tmp_path, plan_path) != 0 || vg_sync_dir(o->dir) != 0) {
 		rc = vg_err_set(err, VG_EIO, "%s: %s", plan_path, strerror(errno));
 		goto out;
 	}

@@ -82,55 +82,21 @@ void vg_attest_key_id(const uint8_t pk[VG_ATTEST_PK_BYTES], char out[VG_ATTEST_K
 	sodium_bin2hex(out, VG_ATTEST_KEY_ID_HEX + 1, h, VG_ATTEST_KEY_ID_HEX / 2);
 }
 
-static int sync_dir_of(const char *path)
-{
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 int vg_attest_key_create(const char *path, vg_attest_key **out, vg_err *err)
 {
 	if (sodium_init() < 0)
 		return vg_err_set(err, VG_EINTERNAL, "libsodium failed to initialize");
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return vg_err_set(err, errno == EEXIST ? VG_EINVAL : VG_EIO,
-		                  "cannot create key file %s: %s", path, strerror(errno));
 	uint8_t seed[crypto_sign_SEEDBYTES];
-	char hex[2 * crypto_sign_SEEDBYTES + 2];
 	randombytes_buf(seed, sizeof(seed));
-	sodium_bin2hex(hex, sizeof(hex), seed, sizeof(seed));
-	hex[2 * crypto_sign_SEEDBYTES] = '\n';
-	const size_t len = 2 * crypto_sign_SEEDBYTES + 1;
-	int rc = 0;
-	if (fchmod(fd, 0600) != 0 || write(fd, hex, len) != (ssize_t)len || fsync(fd) != 0)
-		rc = vg_err_set(err, VG_EIO, "cannot write key file %s: %s", path, strerror(errno));
-	if (close(fd) != 0 && rc == 0)
-		rc = vg_err_set(err, VG_EIO, "cannot write key file %s: %s", path, strerror(errno));
-	if (rc == 0 && sync_dir_of(path) != 0)
-		rc = vg_err_set(err, VG_EIO, "cannot sync the directory of %s: %s", path,
-		                strerror(errno));
+	int rc = vg_secret_file_create(path, "key file", seed, sizeof(seed), VG_EINVAL, err);
 	if (rc == 0) {
 		rc = key_from_seed(seed, out);
-		if (rc)
+		if (rc) {
 			vg_err_set(err, rc, "cannot allocate protected memory for the key");
+			unlink(path);
+		}
 	}
-	if (rc)
-		unlink(path);
 	sodium_memzero(seed, sizeof(seed));
-	sodium_memzero(hex, sizeof(hex));
 	return rc;
 }
 

@@ -72,16 +72,6 @@ struct vg_pwbuild {
 
 /* ------------------------------------------------------------ I/O helpers */
 
-int vgp_sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 /* An unlinked temporary file in dir. */
 static int temp_file(const char *dir)
 {
@@ -709,7 +699,7 @@ int vg_pwbuild_commit(vg_pwbuild *b, vg_pwbuild_result *res, vg_err *err)
 		release(b);
 		return rc;
 	}
-	if (vgp_sync_dir(b->dir) != 0) {
+	if (vg_sync_dir(b->dir) != 0) {
 		rc = vg_err_set(err, VG_EIO, "cannot sync directory %s: %s", b->dir,
 		                strerror(errno));
 		release(b);

@@ -136,7 +136,7 @@ int vg_pwned_export(const vg_pwned *p, vg_pwned_mode m, const char *outdir,
 			rc = vg_err_set(err, VG_EIO, "cannot rename %s to %s: %s", tmp, res->dir,
 			                strerror(errno));
 		}
-		if (!rc && vgp_sync_dir(outdir) != 0)
+		if (!rc && vg_sync_dir(outdir) != 0)
 			rc = vg_err_set(err, VG_EIO, "cannot sync %s: %s", outdir, strerror(errno));
 	}
 	remove_tree(tmp); /* the failed new set, or the previous one */

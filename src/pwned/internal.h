@@ -143,7 +143,6 @@ void vgp_file_encode(const vg_pwned_file *f, uint8_t rec[VGP_FILE_REC]);
 void vgp_file_decode(const uint8_t rec[VGP_FILE_REC], vg_pwned_file *f);
 
 /* Small I/O helpers (build.c): 0 or -1 with errno. */
-int vgp_sync_dir(const char *dir);
 
 /* A fast non-cryptographic generator for padding (xoshiro256**), seeded
  * from libsodium per thread. */

@@ -145,17 +145,6 @@ static double now_s(void)
 
 /* ------------------------------------------------------------ small I/O helpers */
 
-/* fsync of a directory, so that a new name in it is durable; 0 or -1. */
-static int sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 /* An unlinked temporary file in dir, for spills and payloads. */
 static int temp_file(const char *dir, const char *tag)
 {
@@ -1908,7 +1897,7 @@ static int write_current(const vg_regbuild *b, const char *name, bool *renamed, 
 		return vg_err_set(err, VG_EIO, "cannot rename %s to %s: %s", tmp, cur, strerror(e));
 	}
 	*renamed = true;
-	if (sync_dir(b->dir) != 0)
+	if (vg_sync_dir(b->dir) != 0)
 		return vg_err_set(err, VG_EIO, "cannot sync directory %s: %s", b->dir,
 		                  strerror(errno));
 	return 0;
@@ -2103,7 +2092,7 @@ int vg_regbuild_commit(vg_regbuild *b, vg_regbuild_result *res, vg_err *err)
 		release(b);
 		return rc;
 	}
-	if (sync_dir(b->dir) != 0) {
+	if (vg_sync_dir(b->dir) != 0) {
 		rc = vg_err_set(err, VG_EIO, "cannot sync directory %s: %s", b->dir,
 		                strerror(errno));
 		unlink(final);

@@ -190,56 +190,21 @@ int vg_regkey_load_file(const char *path, vg_regkey **out, vg_err *err)
 	return rc;
 }
 
-/* fsync of a directory, so that a new name in it is durable. */
-static int sync_dir_of(const char *path)
-{
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 int vg_regkey_create_file(const char *path, vg_regkey **out, vg_err *err)
 {
 	if (sodium_init() < 0)
 		return vg_err_set(err, VG_EINTERNAL, "libsodium failed to initialize");
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return vg_err_set(err, VG_EIO, "cannot create key file %s: %s", path,
-		                  strerror(errno));
 	uint8_t key[VG_REGKEY_BYTES];
-	char hex[2 * VG_REGKEY_BYTES + 2];
 	randombytes_buf(key, sizeof(key));
-	sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
-	hex[2 * VG_REGKEY_BYTES] = '\n';
-	int rc = 0;
-	if (fchmod(fd, 0600) != 0 ||
-	    write(fd, hex, 2 * VG_REGKEY_BYTES + 1) != 2 * VG_REGKEY_BYTES + 1 || fsync(fd) != 0)
-		rc = vg_err_set(err, VG_EIO, "cannot write key file %s: %s", path, strerror(errno));
-	if (close(fd) != 0 && rc == 0)
-		rc = vg_err_set(err, VG_EIO, "cannot write key file %s: %s", path, strerror(errno));
-	if (rc == 0 && sync_dir_of(path) != 0)
-		rc = vg_err_set(err, VG_EIO, "cannot sync the directory of %s: %s", path,
-		                strerror(errno));
+	int rc = vg_secret_file_create(path, "key file", key, sizeof(key), VG_EIO, err);
 	if (rc == 0) {
 		rc = key_new(key, out);
-		if (rc)
+		if (rc) {
 			vg_err_set(err, rc, "cannot allocate protected memory for the key");
+			unlink(path);
+		}
 	}
-	if (rc)
-		unlink(path);
 	sodium_memzero(key, sizeof(key));
-	sodium_memzero(hex, sizeof(hex));
 	return rc;
 }
 
