@@ -72,6 +72,10 @@ int vg_pread_all(int fd, void *p, size_t n, uint64_t off);
  * made or changed in it is durable: 0 or -1 (errno). */
 int vg_sync_dir(const char *dir);
 int vg_sync_dir_of(const char *path);
+/* Takes the exclusive lock DIR/NAME (created 0600) that one writer of a
+ * store holds: 0 and *fd (closing it releases the lock), or VG_EIO and a
+ * message that says another `what` holds it. */
+int vg_lock_file(const char *dir, const char *name, const char *what, int *fd, vg_err *err);
 
 static inline const char *vg_reason_text(const vg_reason *r, vg_lang lang)
 {

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 int vg_write_all(int fd, const void *p, size_t n)
@@ -89,4 +90,19 @@ int vg_sync_dir_of(const char *path)
 	else
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	return vg_sync_dir(dir);
+}
+
+int vg_lock_file(const char *dir, const char *name, const char *what, int *fd, vg_err *err)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0)
+		return vg_err_set(err, VG_EIO, "cannot open %s: %s", path, strerror(errno));
+	if (flock(*fd, LOCK_EX | LOCK_NB) != 0)
+		return vg_err_set(
+		    err, VG_EIO,
+		    "another %s is running in %s (%s is locked); wait for it to finish", what, dir,
+		    path);
+	return 0;
 }

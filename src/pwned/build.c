@@ -153,23 +153,12 @@ int vg_pwbuild_begin(const char *dir, vg_pwned_mode m, const vg_pwbuild_opts *op
 		return vg_err_set(err, VG_EIO, "cannot create directory %s: %s", dir,
 		                  strerror(errno));
 	vg_pwbuild *b = new_build(dir, m, o.memory, o.now ? o.now : (int64_t)time(NULL));
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/passwords.lock", dir);
-	b->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (b->lockfd < 0) {
-		int rc = vg_err_set(err, VG_EIO, "cannot open %s: %s", path, strerror(errno));
+	int rc = vg_lock_file(dir, "passwords.lock", "password ingest", &b->lockfd, err);
+	if (rc) {
 		vg_pwbuild_abort(b);
 		return rc;
 	}
-	if (flock(b->lockfd, LOCK_EX | LOCK_NB) != 0) {
-		int rc = vg_err_set(err, VG_EIO,
-		                    "another password ingest is running in %s (%s is locked); wait "
-		                    "for it to finish",
-		                    dir, path);
-		vg_pwbuild_abort(b);
-		return rc;
-	}
-	int rc = open_live(b, err);
+	rc = open_live(b, err);
 	if (rc) {
 		vg_pwbuild_abort(b);
 		return rc;

@@ -365,24 +365,13 @@ int vg_regbuild_begin(const char *dir, const vg_regkey *key, const vg_regbuild_o
 		ab = ARENA_MAX;
 	b->arena_bytes = ab < b->chunk_bytes ? b->chunk_bytes : ab;
 
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/registry.lock", dir);
-	b->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (b->lockfd < 0) {
-		int rc = vg_err_set(err, VG_EIO, "cannot open %s: %s", path, strerror(errno));
-		vg_regbuild_abort(b);
-		return rc;
-	}
-	if (flock(b->lockfd, LOCK_EX | LOCK_NB) != 0) {
-		int rc = vg_err_set(err, VG_EIO,
-		                    "another build is running in %s (%s is locked); wait for it to "
-		                    "finish",
-		                    dir, path);
+	int rc = vg_lock_file(dir, "registry.lock", "build", &b->lockfd, err);
+	if (rc) {
 		vg_regbuild_abort(b);
 		return rc;
 	}
 	uint64_t maxgen = clean_dir(dir);
-	int rc = vg_registry_open_dir(dir, key, 0, &b->cur, err);
+	rc = vg_registry_open_dir(dir, key, 0, &b->cur, err);
 	if (rc == VG_ENOTFOUND) {
 		b->cur = NULL;
 	} else if (rc) {
