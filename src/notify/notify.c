@@ -19,6 +19,7 @@
  *      recipient's client to deduplicate.
  */
 #include "notify/internal.h"
+#include "vigie/lazy.h"
 
 #include <curl/curl.h>
 #include <dirent.h>
@@ -735,6 +736,9 @@ int vg_notify_run(const vg_notify_opts *o, const char *const *files, size_t nfil
 		snprintf(res->sample, sizeof(res->sample), "%s", o->out_path);
 	}
 	if (o->out == VG_NOTIFY_OUT_SMTP) {
+		rc = vg_lazy_load(VG_LAZY_CURL, err);
+		if (rc)
+			goto out;
 		pthread_once(&curl_once, curl_init);
 		r.curl = curl_easy_init();
 		if (!r.curl) {
@@ -784,6 +788,8 @@ static void gmime_init(void)
 
 int vg_notify_text_part(const char *msg, size_t len, vg_notify_buf *out)
 {
+	if (vg_lazy_load(VG_LAZY_GMIME, NULL) != 0)
+		return VG_EIO;
 	pthread_once(&gmime_once, gmime_init);
 	GMimeStream *st = g_mime_stream_mem_new_with_buffer(msg, len);
 	GMimeParser *p = g_mime_parser_new_with_stream(st);

@@ -13,6 +13,7 @@
  * content), and bodies are bounded by VG_PASSWORD_RANGE_MAX.
  */
 #include "vigie/password.h"
+#include "vigie/lazy.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -240,6 +241,9 @@ int vg_pw_api_open(const char *base_url, const vg_pw_api_opts *opts, vg_pw_api *
 
 	static bool curl_ready;
 	if (!curl_ready) {
+		int lrc = vg_lazy_load(VG_LAZY_CURL, err);
+		if (lrc)
+			return lrc;
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 			return vg_err_set(err, VG_EINTERNAL, "curl_global_init failed");
 		curl_ready = true;

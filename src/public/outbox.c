@@ -12,6 +12,7 @@
  *     fsync'ed, renamed. Names are "<ms>.<16 hex>.eml|json".
  */
 #include "vigie/outbox.h"
+#include "vigie/lazy.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -606,6 +607,11 @@ int vg_outbox_open(const vg_outbox_opts *o, vg_outbox **out, vg_err *err)
 	    strncmp(o->smtp_url, "smtps://", 8) != 0)
 		return vg_err_set(err, VG_EUSAGE, "the SMTP relay must be smtp://HOST[:PORT] or "
 		                                  "smtps://HOST[:PORT]");
+	if (o->smtp_url && *o->smtp_url) {
+		int lrc = vg_lazy_load(VG_LAZY_CURL, err);
+		if (lrc)
+			return lrc;
+	}
 	vg_outbox *ob = vg_xcalloc(1, sizeof(*ob));
 	ob->dir = vg_xstrdup(o->dir);
 	size_t tl = strlen(o->dir) + 5;

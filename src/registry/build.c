@@ -57,6 +57,8 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "core/xxh.h"
+
 #define NBUCKETS (VG_IDTAB__COUNT * 256)
 #define IO_BUF (1u << 20)
 #define WRITEBACK_STEP ((uint64_t)8 << 20)
@@ -198,7 +200,7 @@ static void writer_init(writer *w, int fd, uint64_t off, size_t cap)
 static void writer_flush(writer *w)
 {
 	if (w->hashing && w->len > w->hash_from)
-		XXH3_64bits_update(&w->xs, w->buf + w->hash_from, w->len - w->hash_from);
+		vg_xxh3_64_update(&w->xs, w->buf + w->hash_from, w->len - w->hash_from);
 	w->hash_from = 0;
 	if (w->len && !w->err && vg_write_all(w->fd, w->buf, w->len) != 0)
 		w->err = errno ? errno : EIO;
@@ -249,7 +251,7 @@ static void writer_align(writer *w)
 static void section_begin(writer *w)
 {
 	if (w->hashing && w->len > w->hash_from)
-		XXH3_64bits_update(&w->xs, w->buf + w->hash_from, w->len - w->hash_from);
+		vg_xxh3_64_update(&w->xs, w->buf + w->hash_from, w->len - w->hash_from);
 	XXH3_INITSTATE(&w->xs);
 	XXH3_64bits_reset(&w->xs);
 	w->hash_from = w->len;
@@ -260,7 +262,7 @@ static void section_begin(writer *w)
 static uint64_t section_end(writer *w)
 {
 	if (w->len > w->hash_from)
-		XXH3_64bits_update(&w->xs, w->buf + w->hash_from, w->len - w->hash_from);
+		vg_xxh3_64_update(&w->xs, w->buf + w->hash_from, w->len - w->hash_from);
 	w->hash_from = w->len;
 	w->hashing = false;
 	return XXH3_64bits_digest(&w->xs);
@@ -1070,7 +1072,7 @@ static int stream_need(stream *s, size_t need)
 	if (vg_pread_all(s->fd, s->buf + rem, (size_t)want, s->off) != 0)
 		return -1;
 	if (s->xs)
-		XXH3_64bits_update(s->xs, s->buf + rem, (size_t)want);
+		vg_xxh3_64_update(s->xs, s->buf + rem, (size_t)want);
 	s->off += want;
 	s->len += (size_t)want;
 	return 0;
@@ -1434,8 +1436,8 @@ static void *memwrite_worker(void *arg)
 		while (w->turn[sg->t] != sg->k)
 			pthread_cond_wait(&w->cv, &w->mu);
 		pthread_mutex_unlock(&w->mu);
-		XXH3_64bits_update(&w->ks[sg->t], kb, m * 8);
-		XXH3_64bits_update(&w->ps[sg->t], pb, m * 4);
+		vg_xxh3_64_update(&w->ks[sg->t], kb, m * 8);
+		vg_xxh3_64_update(&w->ps[sg->t], pb, m * 4);
 		pthread_mutex_lock(&w->mu);
 		w->turn[sg->t]++;
 		pthread_cond_broadcast(&w->cv);

@@ -27,6 +27,8 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "core/xxh.h"
+
 #define KDF_CONTEXT "vigiereg"
 #define KDF_ID_FP 16
 #define KDF_ID_XXH 17
@@ -380,7 +382,7 @@ void vg_fingerprint_init(vg_fingerprint *f, const vg_regkey *k)
 
 void vg_fingerprint_update(vg_fingerprint *f, const void *p, size_t n)
 {
-	XXH3_128bits_update((XXH3_state_t *)(void *)f->state, p, n);
+	vg_xxh3_128_update(f->state, p, n);
 	f->size += n;
 }
 

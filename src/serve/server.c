@@ -33,6 +33,7 @@
  *     table), never the path, query or body of a request.
  */
 #include "vigie/exposure.h"
+#include "vigie/lazy.h"
 #include "vigie/serve.h"
 
 #include <arpa/inet.h>
@@ -858,6 +859,9 @@ int vg_serve_start(vg_serve *s, vg_err *err)
 	struct sockaddr_storage sa;
 	socklen_t sl;
 	int rc = vg_serve_parse_listen(s->listen, &sa, &sl, err);
+	if (rc)
+		return rc;
+	rc = vg_lazy_load(VG_LAZY_MHD, err);
 	if (rc)
 		return rc;
 	unsigned threads = s->o.threads;

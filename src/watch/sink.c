@@ -5,6 +5,7 @@
  * still went to the other places).
  */
 #include "vigie/watch.h"
+#include "vigie/lazy.h"
 
 #include <curl/curl.h>
 #include <stdlib.h>
@@ -39,6 +40,10 @@ vg_watch_sink *vg_watch_sink_new(const vg_watch_sink_opts *o, vg_err *err)
 			           o->lang == VG_LANG_EN
 			               ? "--webhook: an http:// or https:// URL"
 			               : "--webhook : une URL http:// ou https://");
+			return NULL;
+		}
+		if (vg_lazy_load(VG_LAZY_CURL, err) != 0) {
+			free(s);
 			return NULL;
 		}
 		curl_global_init(CURL_GLOBAL_DEFAULT);

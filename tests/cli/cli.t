@@ -55,3 +55,18 @@ Unknown commands and options are usage errors (exit 2), with a pointer to help.
   $ head -1 err.txt; wc -c < out.txt
   Usage : vigie [--lang fr|en] COMMANDE [OPTIONS] [ARGUMENTS]
   0
+
+libcurl, libmicrohttpd and GMime are loaded on first use (vigie/lazy.h):
+ingesting and checking load none of them; scanning an e-mail loads GMime
+and still not the other two.
+
+  $ vigie gen --people 20 --seed 1 --format csv -o lazy.csv --quiet
+  $ LD_DEBUG=libs vigie ingest --registry lazyreg --quiet lazy.csv 2>&1 >/dev/null | grep -c -E 'libcurl|libgmime|libmicrohttpd'
+  0
+  [1]
+  $ LD_DEBUG=libs vigie check --registry lazyreg --email a@b.fr 2>&1 >/dev/null | grep -c -E 'libcurl|libgmime|libmicrohttpd'
+  0
+  [1]
+  $ printf 'Subject: x\nFrom: a@b.fr\n\nhello\n' > lazy.eml
+  $ LD_DEBUG=libs vigie scan --email lazy.eml 2>&1 >/dev/null | grep -o -E 'calling init: .*(libgmime|libcurl|libmicrohttpd)[^/ ]*' | sed 's|calling init: .*/||'
+  libgmime-3.0.so.0

@@ -1,6 +1,13 @@
 /* test_core.c: error names, error buffers, languages, allocators. */
 #include "vigie/core.h"
+#include "vigie/lazy.h"
 
+#define CURL_DISABLE_TYPECHECK
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <gmime/gmime.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,13 +74,105 @@ static void test_alloc(void **state)
 	assert_string_equal(vg_version(), VIGIE_VERSION);
 }
 
+/* The libraries loaded on first use: none is loaded before it is needed;
+ * every function libvigie takes from them resolves; the stubs pass
+ * arguments through (libcurl's variadic options of each kind,
+ * libmicrohttpd's options list, GMime's parser). */
+static size_t discard(char *p, size_t size, size_t n, void *ctx)
+{
+	(void)p;
+	(void)ctx;
+	return size * n;
+}
+
+static enum MHD_Result on_req(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *data,
+                              size_t *size, void **con_cls)
+{
+	(void)cls, (void)url, (void)method, (void)version, (void)data, (void)size, (void)con_cls;
+	static char body[] = "ok";
+	struct MHD_Response *r = MHD_create_response_from_buffer(2, body, MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result rc = MHD_queue_response(c, 200, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static void test_lazy(void **state)
+{
+	(void)state;
+	for (int l = 0; l < VG_LAZY__COUNT; l++)
+		assert_false(vg_lazy_loaded((vg_lazy_lib)l));
+	vg_err e;
+	assert_int_equal(vg_lazy_load(VG_LAZY__COUNT, &e), VG_EINVAL);
+	for (int l = 0; l < VG_LAZY__COUNT; l++) {
+		int missing = vg_lazy_check((vg_lazy_lib)l, &e);
+		if (missing)
+			print_message("%s\n", e.msg);
+		assert_int_equal(missing, 0);
+		assert_true(vg_lazy_loaded((vg_lazy_lib)l));
+	}
+
+	/* libmicrohttpd: a server on a free port of 127.0.0.1 */
+	struct sockaddr_in sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	struct MHD_Daemon *d = MHD_start_daemon(
+	    MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_req, NULL, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_TIMEOUT, 5u, MHD_OPTION_END);
+	assert_non_null(d);
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	assert_non_null(di);
+	assert_true(di->port > 0);
+
+	/* libcurl: options of every kind, then a request to that server */
+	assert_int_equal(curl_global_init(CURL_GLOBAL_DEFAULT), CURLE_OK);
+	assert_string_equal(curl_easy_strerror(CURLE_OK), "No error");
+	CURL *c = curl_easy_init();
+	assert_non_null(c);
+	char url[64];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/x", (unsigned)di->port);
+	assert_int_equal(curl_easy_setopt(c, CURLOPT_URL, url), CURLE_OK);          /* pointer */
+	assert_int_equal(curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L), CURLE_OK); /* long */
+	assert_int_equal(curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard),
+	                 CURLE_OK); /* function */
+	assert_int_equal(curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)1 << 20),
+	                 CURLE_OK); /* curl_off_t */
+	struct curl_slist *h = curl_slist_append(NULL, "X-Test: 1");
+	assert_int_equal(curl_easy_setopt(c, CURLOPT_HTTPHEADER, h), CURLE_OK);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	long code = 0;
+	assert_int_equal(curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code), CURLE_OK);
+	assert_int_equal(code, 200);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	curl_global_cleanup();
+	MHD_stop_daemon(d);
+
+	/* GMime */
+	g_mime_init();
+	static const char msg[] =
+	    "Subject: =?UTF-8?Q?v=C3=A9rifiez?=\r\nFrom: A <a@b.fr>\r\n\r\nbody\r\n";
+	GMimeStream *st = g_mime_stream_mem_new_with_buffer(msg, sizeof(msg) - 1);
+	GMimeParser *p = g_mime_parser_new_with_stream(st);
+	g_object_unref(st);
+	GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
+	g_object_unref(p);
+	assert_non_null(m);
+	assert_string_equal(g_mime_message_get_subject(m), "v\xc3\xa9rifiez");
+	InternetAddressList *from = g_mime_message_get_from(m);
+	assert_int_equal(internet_address_list_length(from), 1);
+	assert_string_equal(internet_address_get_name(internet_address_list_get_address(from, 0)),
+	                    "A");
+	g_object_unref(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_strerror),
-		cmocka_unit_test(test_err_set),
-		cmocka_unit_test(test_lang),
-		cmocka_unit_test(test_alloc),
+	    cmocka_unit_test(test_strerror), cmocka_unit_test(test_err_set),
+	    cmocka_unit_test(test_lang),     cmocka_unit_test(test_alloc),
+	    cmocka_unit_test(test_lazy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,7 @@
 /* test_registry.c: the exposure registry: key, PRF, builder, reader, publish. */
 #include "vigie/registry.h"
-#include "registry/format.h"
-
-#include "registry/format.h" /* the builder's sort */
+#include "core/xxh.h"
+#include "registry/format.h" /* the key state, the builder's sort */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -177,6 +176,67 @@ static void test_prf_matches_sodium(void **state)
 			            vgr_prf_sodium(k, VG_IDTAB_EMAIL, buf + off, 37));
 		vg_regkey_free(k);
 	}
+}
+
+/* XXH3 through src/core/xxh.h (AVX2 when the CPU has it) against
+ * libxxhash's own updates: every length up to 1100 bytes in pieces of
+ * varied sizes, then a few megabytes in uneven pieces, 64- and 128-bit,
+ * the default and a custom secret (the fingerprint's). */
+static void xxh_compare(const uint8_t *buf, size_t n, size_t piece, const uint8_t *secret)
+{
+	XXH3_state_t *a = XXH3_createState(), *b = XXH3_createState();
+	XXH3_state_t *c = XXH3_createState(), *d = XXH3_createState();
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	assert_non_null(d);
+	XXH3_64bits_reset(a);
+	XXH3_64bits_reset(b);
+	if (secret) {
+		XXH3_128bits_reset_withSecret(c, secret, 192);
+		XXH3_128bits_reset_withSecret(d, secret, 192);
+	} else {
+		XXH3_128bits_reset(c);
+		XXH3_128bits_reset(d);
+	}
+	for (size_t off = 0; off < n;) {
+		size_t k = n - off < piece ? n - off : piece;
+		XXH3_64bits_update(a, buf + off, k);
+		vg_xxh3_64_update(b, buf + off, k);
+		XXH3_128bits_update(c, buf + off, k);
+		vg_xxh3_128_update(d, buf + off, k);
+		off += k;
+		piece = piece * 7 % 1013 + 1;
+	}
+	assert_true(XXH3_64bits_digest(a) == XXH3_64bits_digest(b));
+	XXH128_hash_t x = XXH3_128bits_digest(c), y = XXH3_128bits_digest(d);
+	assert_true(x.low64 == y.low64 && x.high64 == y.high64);
+	XXH3_freeState(a);
+	XXH3_freeState(b);
+	XXH3_freeState(c);
+	XXH3_freeState(d);
+}
+
+static void test_xxh_dispatch(void **state)
+{
+	(void)state;
+	size_t big = (size_t)3 << 20;
+	uint8_t *buf = malloc(big);
+	assert_non_null(buf);
+	randombytes_buf(buf, big);
+	uint8_t secret[192];
+	randombytes_buf(secret, sizeof(secret));
+	for (size_t n = 0; n <= 1100; n += 1 + n / 16)
+		for (size_t piece = 1; piece <= 1100; piece = piece * 3 + 2) {
+			xxh_compare(buf, n, piece, NULL);
+			xxh_compare(buf + 3, n, piece, secret);
+		}
+	xxh_compare(buf, big, 65536, NULL);
+	xxh_compare(buf + 1, big - 1, 4097, secret);
+	xxh_compare(buf, big, (size_t)1 << 20, secret);
+	/* say which path was compared: the log tells whether AVX2 was tested */
+	print_message("xxh3 path: %s\n", vg_xxh_avx2() ? "avx2" : "libxxhash");
+	free(buf);
 }
 
 static void test_names(void **state)
@@ -1600,6 +1660,7 @@ int main(void)
 	    cmocka_unit_test(test_threads),
 	    cmocka_unit_test(test_lookup_sizes),
 	    cmocka_unit_test(test_prf_matches_sodium),
+	    cmocka_unit_test(test_xxh_dispatch),
 	    cmocka_unit_test(test_truncated),
 	    cmocka_unit_test(test_flipped),
 	    cmocka_unit_test(test_current_file),
