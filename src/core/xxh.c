@@ -6,7 +6,7 @@
 
 static int avx2_state; /* 0 unknown, 1 no, 2 yes */
 
-bool vg_xxh_avx2(void)
+bool vg_cpu_avx2(void)
 {
 	int s = __atomic_load_n(&avx2_state, __ATOMIC_RELAXED);
 	if (s == 0) {
@@ -21,10 +21,17 @@ bool vg_xxh_avx2(void)
 	return s == 2;
 }
 
+void vg_cpu_avx2_force(int on)
+{
+	__atomic_store_n(&avx2_state, 0, __ATOMIC_RELAXED);
+	if (on == 0 || (on == 1 && !vg_cpu_avx2()))
+		__atomic_store_n(&avx2_state, 1, __ATOMIC_RELAXED);
+}
+
 void vg_xxh3_64_update(void *st, const void *p, size_t n)
 {
 #ifdef VIGIE_XXH_AVX2
-	if (vg_xxh_avx2()) {
+	if (vg_cpu_avx2()) {
 		vgx_avx2_64_update(st, p, n);
 		return;
 	}
@@ -35,7 +42,7 @@ void vg_xxh3_64_update(void *st, const void *p, size_t n)
 void vg_xxh3_128_update(void *st, const void *p, size_t n)
 {
 #ifdef VIGIE_XXH_AVX2
-	if (vg_xxh_avx2()) {
+	if (vg_cpu_avx2()) {
 		vgx_avx2_128_update(st, p, n);
 		return;
 	}

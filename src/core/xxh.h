@@ -14,15 +14,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Whether the updates below take the AVX2 path (the CPU has it, and
- * VIGIE_NO_AVX2 is not set in the environment: for tests and comparisons). */
-bool vg_xxh_avx2(void);
+/* Whether the CPU has AVX2 and VIGIE_NO_AVX2 is not set in the
+ * environment (for tests and comparisons): then the updates below take the
+ * AVX2 path, and so does the CSV splitter (src/io/table.c). */
+bool vg_cpu_avx2(void);
+
+/* For tests: on (1) or off (0) from now on, for what is set up from now
+ * on (a table opened later), as far as the CPU has it; -1: as detected. */
+void vg_cpu_avx2_force(int on);
 
 /* XXH3_64bits_update(st, p, n) and XXH3_128bits_update(st, p, n). */
 void vg_xxh3_64_update(void *st, const void *p, size_t n);
 void vg_xxh3_128_update(void *st, const void *p, size_t n);
 
-/* The AVX2 bodies (xxh_avx2.c, built with -mavx2): only when vg_xxh_avx2(). */
+/* The AVX2 bodies (xxh_avx2.c, built with -mavx2): only when vg_cpu_avx2(). */
 void vgx_avx2_64_update(void *st, const void *p, size_t n);
 void vgx_avx2_128_update(void *st, const void *p, size_t n);
 

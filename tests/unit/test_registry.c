@@ -235,7 +235,7 @@ static void test_xxh_dispatch(void **state)
 	xxh_compare(buf + 1, big - 1, 4097, secret);
 	xxh_compare(buf, big, (size_t)1 << 20, secret);
 	/* say which path was compared: the log tells whether AVX2 was tested */
-	print_message("xxh3 path: %s\n", vg_xxh_avx2() ? "avx2" : "libxxhash");
+	print_message("xxh3 path: %s\n", vg_cpu_avx2() ? "avx2" : "libxxhash");
 	free(buf);
 }
 

@@ -6,6 +6,7 @@
  */
 #include "vigie/colmap.h"
 #include "vigie/table.h"
+#include "core/xxh.h" /* vg_cpu_avx2_force() */
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -208,6 +209,14 @@ static void read_n(const void *data, size_t n, const vg_table_opts *o, got *g)
 {
 	static const size_t sizes[] = {1, 2, 3, 7, 64};
 	read_with(data, n, o, 0, g);
+	/* the splitter that reads 16 bytes a step against the one that reads
+	 * 32 (when the CPU has AVX2; g was read with it) */
+	vg_cpu_avx2_force(0);
+	got narrow;
+	read_with(data, n, o, 0, &narrow);
+	vg_cpu_avx2_force(-1);
+	assert_same(g, &narrow);
+	got_free(&narrow);
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		got other;
 		read_with(data, n, o, sizes[i], &other);
@@ -267,6 +276,61 @@ static void assert_fields(const got *g, size_t i, ...)
 }
 
 /* ------------------------------------------------------------- encodings */
+
+/* Random plain, quoted, CRLF and non-ASCII lines of 1 to 60 fields, so
+ * that newlines, delimiters and quotes fall at every place of the 16- and
+ * 32-byte steps of the splitter: read_n() compares them with the general
+ * path and the two splitters with each other. */
+static void test_split_random(void **state)
+{
+	(void)state;
+	uint64_t r = 0x9e3779b97f4a7c15ull;
+	static const char *const pieces[] = {"a",   "Zoé",   "12",       " ",
+	                                     "x y", "\"q\"", "\xc3\xa9", "-"};
+	size_t cap = 1 << 17;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	vg_table_opts o;
+	vg_table_opts_init(&o);
+	o.header = 0;
+	for (int round = 0; round < 60; round++) {
+		size_t n = 0;
+		for (int line = 0; line < 50; line++) { /* got holds MAXR rows */
+			r = r * 6364136223846793005ull + 1442695040888963407ull;
+			unsigned nf = 1 + (unsigned)(r >> 33) % 60;
+			for (unsigned f = 0; f < nf; f++) {
+				r = r * 6364136223846793005ull + 1442695040888963407ull;
+				unsigned k = (unsigned)(r >> 40) % 6;
+				bool quoted = (r >> 20) % 97 == 0;
+				if (quoted)
+					buf[n++] = '"';
+				for (unsigned j = 0; j < k; j++) {
+					const char *pc = pieces[(r >> (3 * j + 1)) % 8];
+					if (pc[0] == '"') {
+						pc = quoted ? "\"\"" : "b";
+					}
+					size_t l = strlen(pc);
+					memcpy(buf + n, pc, l);
+					n += l;
+				}
+				if (quoted)
+					buf[n++] = '"';
+				if (f + 1 < nf)
+					buf[n++] = ';';
+			}
+			if ((r >> 7) % 11 == 0)
+				buf[n++] = '\r';
+			buf[n++] = '\n';
+		}
+		assert_true(n < cap);
+		got g;
+		read_n(buf, n, &o, &g);
+		assert_int_equal(g.open_rc, 0);
+		assert_int_equal(g.n + g.st.blank_lines, 50);
+		got_free(&g);
+	}
+	free(buf);
+}
 
 static void test_utf8_valid(void **state)
 {
@@ -1488,6 +1552,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_utf8_valid),
+	    cmocka_unit_test(test_split_random),
 	    cmocka_unit_test(test_cp1252),
 	    cmocka_unit_test(test_delimiters),
 	    cmocka_unit_test(test_header_detection),
