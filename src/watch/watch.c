@@ -210,7 +210,6 @@ typedef struct acct {
 	int32_t nday0, nday_fit;
 	float nc, rec_o, rec_r;
 	float y0, nov_max, nov_c;
-	uint8_t away;      /* calendar days without activity before today */
 	bool nov_fired;    /* the test across days found today */
 	uint16_t nov_days; /* days learned */
 	uint64_t bloom[2][BLOOM_BITS / 64];
@@ -762,13 +761,13 @@ reset:
 #define NOV_MEMORY 100.0f
 #define NOV_FLOOR 0.5f
 #define NOV_MIN_KNOWN 10
+#define NOV_EARLY 0.25
+#define NOV_EARLY_K 30
 #define NOV_CAP_SD 4.0
 #define NOV_NEFF_DAYS 10
 #define NOV_MIN_DAYS 5
 #define NOV_SUSPECT 0.5f
-#define NOV_NEFF 100.0
-#define NOV_AWAY_U 0.5
-#define NOV_AWAY_MAX 2
+#define NOV_NEFF 150.0
 #define NOV_RHO 2.0
 #define NOV_DAYS_H 30.0f
 
@@ -868,8 +867,7 @@ static double novelty_logtail(uint32_t o, double r, double y, double n)
 static double novelty_neff(const acct_t *a)
 {
 	double f = (double)a->nov_days / NOV_NEFF_DAYS;
-	return NOV_NEFF * (f < 1 ? f : 1) /
-	       (1 + NOV_AWAY_U * (a->away < NOV_AWAY_MAX ? a->away : NOV_AWAY_MAX));
+	return NOV_NEFF * (f < 1 ? f : 1);
 }
 
 /* Today's score: -log of the tail probability of its orphans (0 when not
@@ -880,7 +878,9 @@ static float novelty_score(const acct_t *a)
 	novelty_moments(r, a->y0, novelty_neff(a), &mean, &sd);
 	if (a->d_orph <= mean + 2 * sd)
 		return 0;
-	return (float)-novelty_logtail(a->d_orph, r, a->y0, novelty_neff(a));
+	double early = NOV_EARLY * (NOV_EARLY_K - (double)a->d_known);
+	return (float)(-novelty_logtail(a->d_orph, r, a->y0, novelty_neff(a)) -
+	               (early > 0 ? early : 0));
 }
 
 /* Today's log likelihood ratio so far: orphans NOV_RHO times as likely
@@ -952,7 +952,6 @@ static void novelty_day_end(vg_watch *w, acct_t *a, int32_t day, int64_t t, bool
 				a->nov_days++;
 		}
 		a->nc += (float)a->d_orph; /* they are known now */
-		a->away = (uint8_t)(day - a->day - 1 < 200 ? day - a->day - 1 : 200);
 	} else {
 		a->nday0 = day;
 	}
