@@ -211,6 +211,8 @@ typedef struct acct {
 	float nc, rec_o, rec_r;
 	float y0, nov_max, nov_c;
 	bool nov_fired;    /* the test across days found today */
+	bool nov_floor;    /* today's share is the floor: the fit fell below it */
+	uint8_t away;      /* calendar days without activity before today */
 	uint16_t nov_days; /* days learned */
 	uint64_t bloom[2][BLOOM_BITS / 64];
 	uint16_t bloom_n;
@@ -768,6 +770,9 @@ reset:
 #define NOV_MIN_DAYS 5
 #define NOV_SUSPECT 0.5f
 #define NOV_NEFF 150.0
+#define NOV_BIND_U 0.5
+#define NOV_AWAY_F 0.25
+#define NOV_AWAY_MAX 4
 #define NOV_RHO 2.0
 #define NOV_DAYS_H 30.0f
 
@@ -809,8 +814,9 @@ static bool solve3(double m[3][3], double v[3], double x[3])
 	return true;
 }
 
-/* The expected share of orphans today (day number `day`). */
-static float novelty_share(const acct_t *a, int32_t day)
+/* The expected share of orphans today (day number `day`); *floored when
+ * the fit fell below the floor (half the recent share). */
+static float novelty_share(const acct_t *a, int32_t day, bool *floored)
 {
 	/* sums: 0 1 2 = x0x0 x0x1 x0x2, 3 4 = x1x1 x1x2, 5 = x2x2, 6 7 8 = xy;
 	 * x = (1, T, -C) */
@@ -827,7 +833,9 @@ static float novelty_share(const acct_t *a, int32_t day)
 		x[2] = NOV_Q0;
 	}
 	double y = x[0] + x[1] * (double)(day - a->nday0) - x[2] * (double)a->nc;
-	double floor_ = NOV_FLOOR * (a->rec_o + 1.0) / (a->rec_r + 5.0);
+	double away = a->away < NOV_AWAY_MAX ? a->away : NOV_AWAY_MAX;
+	double floor_ = NOV_FLOOR * (1 + NOV_AWAY_F * away) * (a->rec_o + 1.0) / (a->rec_r + 5.0);
+	*floored = y < floor_;
 	if (y < floor_)
 		y = floor_;
 	return (float)(y < 0.01 ? 0.01 : y > 0.9 ? 0.9 : y);
@@ -867,7 +875,8 @@ static double novelty_logtail(uint32_t o, double r, double y, double n)
 static double novelty_neff(const acct_t *a)
 {
 	double f = (double)a->nov_days / NOV_NEFF_DAYS;
-	return NOV_NEFF * (f < 1 ? f : 1);
+	double away = a->nov_floor ? (a->away < NOV_AWAY_MAX ? a->away : NOV_AWAY_MAX) : 0;
+	return NOV_NEFF * (f < 1 ? f : 1) / (1 + NOV_BIND_U * away);
 }
 
 /* Today's score: -log of the tail probability of its orphans (0 when not
@@ -952,13 +961,14 @@ static void novelty_day_end(vg_watch *w, acct_t *a, int32_t day, int64_t t, bool
 				a->nov_days++;
 		}
 		a->nc += (float)a->d_orph; /* they are known now */
+		a->away = (uint8_t)(day - a->day - 1 < 200 ? day - a->day - 1 : 200);
 	} else {
 		a->nday0 = day;
 	}
 	a->d_reads = a->d_known = a->d_orph = 0;
 	a->nov_max = 0;
 	a->nov_fired = false;
-	a->y0 = novelty_share(a, day);
+	a->y0 = novelty_share(a, day, &a->nov_floor);
 }
 
 /* One read of a person: the counts and the test. */
