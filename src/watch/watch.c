@@ -211,7 +211,6 @@ typedef struct acct {
 	float nc, rec_o, rec_r;
 	float y0, nov_max, nov_c;
 	bool nov_fired;    /* the test across days found today */
-	bool nov_floor;    /* today's share is the floor: the fit fell below it */
 	uint8_t away;      /* calendar days without activity before today */
 	uint16_t nov_days; /* days learned */
 	uint64_t bloom[2][BLOOM_BITS / 64];
@@ -770,7 +769,6 @@ reset:
 #define NOV_MIN_DAYS 5
 #define NOV_SUSPECT 0.5f
 #define NOV_NEFF 150.0
-#define NOV_BIND_U 0.5
 #define NOV_AWAY_F 0.25
 #define NOV_AWAY_MAX 4
 #define NOV_RHO 2.0
@@ -814,9 +812,8 @@ static bool solve3(double m[3][3], double v[3], double x[3])
 	return true;
 }
 
-/* The expected share of orphans today (day number `day`); *floored when
- * the fit fell below the floor (half the recent share). */
-static float novelty_share(const acct_t *a, int32_t day, bool *floored)
+/* The expected share of orphans today (day number `day`). */
+static float novelty_share(const acct_t *a, int32_t day)
 {
 	/* sums: 0 1 2 = x0x0 x0x1 x0x2, 3 4 = x1x1 x1x2, 5 = x2x2, 6 7 8 = xy;
 	 * x = (1, T, -C) */
@@ -835,7 +832,6 @@ static float novelty_share(const acct_t *a, int32_t day, bool *floored)
 	double y = x[0] + x[1] * (double)(day - a->nday0) - x[2] * (double)a->nc;
 	double away = a->away < NOV_AWAY_MAX ? a->away : NOV_AWAY_MAX;
 	double floor_ = NOV_FLOOR * (1 + NOV_AWAY_F * away) * (a->rec_o + 1.0) / (a->rec_r + 5.0);
-	*floored = y < floor_;
 	if (y < floor_)
 		y = floor_;
 	return (float)(y < 0.01 ? 0.01 : y > 0.9 ? 0.9 : y);
@@ -875,8 +871,7 @@ static double novelty_logtail(uint32_t o, double r, double y, double n)
 static double novelty_neff(const acct_t *a)
 {
 	double f = (double)a->nov_days / NOV_NEFF_DAYS;
-	double away = a->nov_floor ? (a->away < NOV_AWAY_MAX ? a->away : NOV_AWAY_MAX) : 0;
-	return NOV_NEFF * (f < 1 ? f : 1) / (1 + NOV_BIND_U * away);
+	return NOV_NEFF * (f < 1 ? f : 1);
 }
 
 /* Today's score: -log of the tail probability of its orphans (0 when not
@@ -968,7 +963,7 @@ static void novelty_day_end(vg_watch *w, acct_t *a, int32_t day, int64_t t, bool
 	a->d_reads = a->d_known = a->d_orph = 0;
 	a->nov_max = 0;
 	a->nov_fired = false;
-	a->y0 = novelty_share(a, day, &a->nov_floor);
+	a->y0 = novelty_share(a, day);
 }
 
 /* One read of a person: the counts and the test. */
