@@ -724,19 +724,21 @@ reset:
  * NOV_RIDGE_* direct reads; the days' weights halve every NOV_HALF_LIFE
  * days). The share follows the warm-up, absences (T grows while C does
  * not: cases piled up while away) and busy days alike; y is floored at
- * half the account's recent share (about NOV_MEMORY direct reads) and
- * 1 %. No extra share is added for days away (the T term already counts
- * the cases that arrived meanwhile): the doubt grows instead (below).
+ * half the account's recent share (about NOV_MEMORY direct reads),
+ * raised by NOV_AWAY_F per calendar day away before today (at most
+ * NOV_AWAY_MAX days: on those days the fit, which rarely saw an absence,
+ * under-predicts), and at 1 %.
  *
  * The test, within the day, at each orphan: the orphans so far, given the
  * known reads so far (at least NOV_MIN_KNOWN), follow a negative binomial
  * (orphans before the known reads), its share uncertain: a beta of
- * NOV_NEFF reads around y (fewer in the first NOV_NEFF_DAYS learned days,
- * and divided by 1 + NOV_AWAY_U per calendar day away before today, at
- * most NOV_AWAY_MAX: the cases that arrive over a weekend or a leave are
- * less predictable). The log of the tail probability of today's orphans
- * reaching -novelty_h is a finding: an insider's strangers raise the
- * orphans without the known reads that come with ordinary orphans.
+ * NOV_NEFF reads around y (fewer in the first NOV_NEFF_DAYS learned
+ * days). The log of the tail probability of today's orphans, less
+ * NOV_EARLY nat per known read short of NOV_EARLY_K (the first reads of a
+ * day are few and the test looks at every orphan: most false alerts came
+ * from the morning), reaching -novelty_h is a finding: an insider's
+ * strangers raise the orphans without the known reads that come with
+ * ordinary orphans.
  *
  * Across days, a CUSUM of the days' log likelihood ratios "orphans
  * NOV_RHO times as frequent per known read as expected" against "as
