@@ -210,8 +210,8 @@ typedef struct acct {
 	int32_t nday0, nday_fit;
 	float nc, rec_o, rec_r;
 	float y0, nov_max, nov_c;
-	uint8_t away;      /* calendar days without activity before today */
 	bool nov_fired;    /* the test across days found today */
+	uint8_t away;      /* calendar days without activity before today */
 	uint16_t nov_days; /* days learned */
 	uint64_t bloom[2][BLOOM_BITS / 64];
 	uint16_t bloom_n;
@@ -724,19 +724,21 @@ reset:
  * NOV_RIDGE_* direct reads; the days' weights halve every NOV_HALF_LIFE
  * days). The share follows the warm-up, absences (T grows while C does
  * not: cases piled up while away) and busy days alike; y is floored at
- * half the account's recent share (about NOV_MEMORY direct reads) and
- * 1 %. No extra share is added for days away (the T term already counts
- * the cases that arrived meanwhile): the doubt grows instead (below).
+ * half the account's recent share (about NOV_MEMORY direct reads),
+ * raised by NOV_AWAY_F per calendar day away before today (at most
+ * NOV_AWAY_MAX days: on those days the fit, which rarely saw an absence,
+ * under-predicts), and at 1 %.
  *
  * The test, within the day, at each orphan: the orphans so far, given the
  * known reads so far (at least NOV_MIN_KNOWN), follow a negative binomial
  * (orphans before the known reads), its share uncertain: a beta of
- * NOV_NEFF reads around y (fewer in the first NOV_NEFF_DAYS learned days,
- * and divided by 1 + NOV_AWAY_U per calendar day away before today, at
- * most NOV_AWAY_MAX: the cases that arrive over a weekend or a leave are
- * less predictable). The log of the tail probability of today's orphans
- * reaching -novelty_h is a finding: an insider's strangers raise the
- * orphans without the known reads that come with ordinary orphans.
+ * NOV_NEFF reads around y (fewer in the first NOV_NEFF_DAYS learned
+ * days). The log of the tail probability of today's orphans, less
+ * NOV_EARLY nat per known read short of NOV_EARLY_K (the first reads of a
+ * day are few and the test looks at every orphan: most false alerts came
+ * from the morning), reaching -novelty_h is a finding: an insider's
+ * strangers raise the orphans without the known reads that come with
+ * ordinary orphans.
  *
  * Across days, a CUSUM of the days' log likelihood ratios "orphans
  * NOV_RHO times as frequent per known read as expected" against "as
@@ -762,13 +764,15 @@ reset:
 #define NOV_MEMORY 100.0f
 #define NOV_FLOOR 0.5f
 #define NOV_MIN_KNOWN 10
+#define NOV_EARLY 0.25
+#define NOV_EARLY_K 30
 #define NOV_CAP_SD 4.0
 #define NOV_NEFF_DAYS 10
 #define NOV_MIN_DAYS 5
 #define NOV_SUSPECT 0.5f
-#define NOV_NEFF 100.0
-#define NOV_AWAY_U 0.5
-#define NOV_AWAY_MAX 2
+#define NOV_NEFF 150.0
+#define NOV_AWAY_F 0.25
+#define NOV_AWAY_MAX 4
 #define NOV_RHO 2.0
 #define NOV_DAYS_H 30.0f
 
@@ -828,7 +832,8 @@ static float novelty_share(const acct_t *a, int32_t day)
 		x[2] = NOV_Q0;
 	}
 	double y = x[0] + x[1] * (double)(day - a->nday0) - x[2] * (double)a->nc;
-	double floor_ = NOV_FLOOR * (a->rec_o + 1.0) / (a->rec_r + 5.0);
+	double away = a->away < NOV_AWAY_MAX ? a->away : NOV_AWAY_MAX;
+	double floor_ = NOV_FLOOR * (1 + NOV_AWAY_F * away) * (a->rec_o + 1.0) / (a->rec_r + 5.0);
 	if (y < floor_)
 		y = floor_;
 	return (float)(y < 0.01 ? 0.01 : y > 0.9 ? 0.9 : y);
@@ -868,8 +873,7 @@ static double novelty_logtail(uint32_t o, double r, double y, double n)
 static double novelty_neff(const acct_t *a)
 {
 	double f = (double)a->nov_days / NOV_NEFF_DAYS;
-	return NOV_NEFF * (f < 1 ? f : 1) /
-	       (1 + NOV_AWAY_U * (a->away < NOV_AWAY_MAX ? a->away : NOV_AWAY_MAX));
+	return NOV_NEFF * (f < 1 ? f : 1);
 }
 
 /* Today's score: -log of the tail probability of its orphans (0 when not
@@ -880,7 +884,9 @@ static float novelty_score(const acct_t *a)
 	novelty_moments(r, a->y0, novelty_neff(a), &mean, &sd);
 	if (a->d_orph <= mean + 2 * sd)
 		return 0;
-	return (float)-novelty_logtail(a->d_orph, r, a->y0, novelty_neff(a));
+	double early = NOV_EARLY * (NOV_EARLY_K - (double)a->d_known);
+	return (float)(-novelty_logtail(a->d_orph, r, a->y0, novelty_neff(a)) -
+	               (early > 0 ? early : 0));
 }
 
 /* Today's log likelihood ratio so far: orphans NOV_RHO times as likely

@@ -647,6 +647,40 @@ static void test_novelty_caseload_jump(void **state)
 	vg_watch_free(w);
 }
 
+/* A morning that starts with new cases: the first reads of a day are
+ * few, the count of new people among them noisy, and the test looks at
+ * every one; below 30 known reads it asks 0.25 nat more per known read
+ * missing. A Tuesday that starts with 8 new people before the usual work
+ * is no alert (without that margin, 7 are one). */
+static void test_novelty_early_margin(void **state)
+{
+	(void)state;
+	collected c = {0};
+	vg_watch *w = engine(&c);
+	for (int d = 0; d < 22; d++)
+		for (int a = 0; a < 6; a++)
+			if (d % 7 < 5)
+				caseload_day(w, d, a, 0);
+	assert_int_equal(c.n, 0);
+	int d = 22;
+	char person[24];
+	for (int i = 0; i < 8; i++) {
+		snprintf(person, sizeof(person), "M%d", i);
+		ev_at(w, MON + d * 86400 + 8 * 3600 + 1800 + i * 120, "adv1", "10.0.1.11", "read",
+		      person, 0);
+	}
+	for (int a = 0; a < 6; a++)
+		caseload_day(w, d, a, 0);
+	assert_int_equal(c.n, 0);
+	/* the next day, 2 strangers an hour all day long are still found */
+	for (int a = 0; a < 6; a++)
+		caseload_day(w, d + 1, a, a == 1 ? 2 : 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.account, "adv1");
+	assert_true(has_rule(&c.last, VG_RULE_BASELINE));
+	vg_watch_free(w);
+}
+
 /* A very slow reader: 2 strangers a day on top of its caseload's 4 new
  * cases a day, no day alarming by itself; the evidence across days must
  * add up, and the strangers must not become its habit meanwhile. */
@@ -1021,6 +1055,7 @@ int main(void)
 	    cmocka_unit_test(test_novelty_search_absence),
 	    cmocka_unit_test(test_novelty_days),
 	    cmocka_unit_test(test_novelty_caseload_jump),
+	    cmocka_unit_test(test_novelty_early_margin),
 	    cmocka_unit_test(test_novelty_slow_reader),
 	    cmocka_unit_test(test_stuffing),
 	    cmocka_unit_test(test_warmup_and_memory),
