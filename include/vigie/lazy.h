@@ -36,8 +36,9 @@ VG_MUST_CHECK int vg_lazy_load(vg_lazy_lib lib, vg_err *err);
  * it must not have loaded it). */
 bool vg_lazy_loaded(vg_lazy_lib lib);
 
-/* Resolves every function libvigie takes from the library; the number of
- * those missing (0: all there), their names in err. For tests. */
+/* Resolves every function libvigie takes from the library: the number of
+ * those missing (0: all there; their names in err), or VG_EIO when the
+ * library cannot be loaded. For tests. */
 int vg_lazy_check(vg_lazy_lib lib, vg_err *err);
 
 #endif

@@ -21,6 +21,8 @@
  */
 #include "vigie/nir.h"
 
+#include "ident/digits.h"
+
 #include "ident/nir_countries.h"
 
 #include <stdint.h>
@@ -121,20 +123,6 @@ static int key_of_digits(const char *b)
 		lo = lo * 10 + (uint32_t)(b[i] - '0');
 	uint32_t r = (hi % 97 * (10000000u % 97) + lo % 97) % 97;
 	return (int)(97 - r);
-}
-
-/* Whether the 15 bytes at s are ASCII digits (two overlapping 8-byte words). */
-static bool all_digits15(const char *s)
-{
-	uint64_t a, b;
-	memcpy(&a, s, 8);
-	memcpy(&b, s + 7, 8);
-	const uint64_t zero = 0x3030303030303030ull, high = 0x8080808080808080ull;
-	/* a byte is a digit when its high nibble is 3 and its low below 10 */
-	uint64_t x = a ^ zero, y = b ^ zero;
-	uint64_t bad = (x | y) & 0xF0F0F0F0F0F0F0F0ull;
-	bad |= ((x + 0x7676767676767676ull) | (y + 0x7676767676767676ull)) & high;
-	return bad == 0;
 }
 
 /* The country with INSEE code 99000 + code3, or NULL. */
@@ -279,7 +267,7 @@ int vg_nir_normalize(const char *s, size_t n, vg_nir *out)
 
 	if (n > VG_INPUT_MAX)
 		return vg_canon_fail(&out->c, &vg_reason_too_long);
-	if (n == 15 && all_digits15(s)) { /* as most files write it */
+	if (n == 15 && vgi_digits(s, 15)) { /* as most files write it */
 		memcpy(buf, s, 15);
 		k = 15;
 	} else if (collect(s, n, buf, &k, &letters, &why) != 0) {

@@ -40,6 +40,7 @@
  */
 #include "vigie/phone.h"
 
+#include "ident/digits.h"
 #include "ident/phonelib.h"
 
 #include <stdint.h>
@@ -729,24 +730,10 @@ static int lib(const dial *p, vg_phone *out)
 
 /* ------------------------------------------------------------ public */
 
-/* Whether s[0..10) are ten ASCII digits: two words' worth of
- * (c & 0xF0) == 0x30 and (c + 6) & 0xF0 == 0x30. */
-static inline bool ten_digits(const char *s)
-{
-	uint64_t w;
-	uint16_t t;
-	memcpy(&w, s, 8);
-	memcpy(&t, s + 8, 2);
-	const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, th = 0x3030303030303030ull,
-	               six = 0x0606060606060606ull;
-	return (w & hi) == th && ((w + six) & hi) == th && (t & 0xF0F0) == 0x3030 &&
-	       ((t + 0x0606) & 0xF0F0) == 0x3030;
-}
-
 int vg_phone_normalize(const char *s, size_t n, vg_phone *out)
 {
 	dial p;
-	if (n == 10 && ten_digits(s)) {
+	if (n == 10 && vgi_digits(s, 10)) {
 		/* the form of most numbers in a French file ("0612345678"): what
 		 * scan() makes of it, without scanning */
 		memcpy(p.d, s, 10);

@@ -616,16 +616,22 @@ static void caseload_day(vg_watch *w, int d, int a, int extra)
 		}
 }
 
+/* Days 0 to days - 1 of steady work for the six accounts, weekdays only. */
+static void caseload_weekdays(vg_watch *w, int days)
+{
+	for (int d = 0; d < days; d++)
+		for (int a = 0; a < 6; a++)
+			if (d % 7 < 5)
+				caseload_day(w, d, a, 0);
+}
+
 static void test_novelty_caseload_jump(void **state)
 {
 	(void)state;
 	collected c = {0};
 	vg_watch *w = engine(&c);
 	/* three weeks of steady work, 4 new cases a day each: no alert */
-	for (int d = 0; d < 21; d++)
-		for (int a = 0; a < 6; a++)
-			if (d % 7 < 5)
-				caseload_day(w, d, a, 0);
+	caseload_weekdays(w, 21);
 	assert_int_equal(c.n, 0);
 	/* Monday of week 4: adv2 adds 2 strangers an hour (14, against its 4
 	 * new cases a day); the others go on as usual */
@@ -657,10 +663,7 @@ static void test_novelty_early_margin(void **state)
 	(void)state;
 	collected c = {0};
 	vg_watch *w = engine(&c);
-	for (int d = 0; d < 22; d++)
-		for (int a = 0; a < 6; a++)
-			if (d % 7 < 5)
-				caseload_day(w, d, a, 0);
+	caseload_weekdays(w, 22);
 	assert_int_equal(c.n, 0);
 	int d = 22;
 	char person[24];
@@ -689,10 +692,7 @@ static void test_novelty_slow_reader(void **state)
 	(void)state;
 	collected c = {0};
 	vg_watch *w = engine(&c);
-	for (int d = 0; d < 21; d++)
-		for (int a = 0; a < 6; a++)
-			if (d % 7 < 5)
-				caseload_day(w, d, a, 0);
+	caseload_weekdays(w, 21);
 	assert_int_equal(c.n, 0);
 	int d = 21, first = -1;
 	char person[24];
