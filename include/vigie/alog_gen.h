@@ -54,6 +54,7 @@ typedef struct vg_alog_gen_opts {
 	int64_t start_day;     /* days since 1970 of the first day: 2024-02-05, a Monday */
 	uint64_t people;       /* records in the system: 2,000,000 */
 	unsigned attacks;      /* VG_ALOG_ATTACK_ALL */
+	unsigned insider_pct;  /* 50: the insider's extra reads, % of their usual reads */
 	vg_alog_format format; /* JSONL (AUTO means JSONL) */
 	int32_t utc_offset;    /* 3600: the times are written at +01:00 */
 	bool labels;           /* add a "label" field to each event */
@@ -75,6 +76,7 @@ void vg_alog_gen_defaults(vg_alog_gen_opts *o);
  * Parses the generator's arguments (all of argv[0..argc), no program name):
  * --advisors N, --days N, --seed S, --start YYYY-MM-DD, --people N,
  * --attacks LIST (takeover,insider,stuffing, "all" or "none"),
+ * --insider-extra PCT (1 to 1000),
  * --format jsonl|csv, --labels, -o/--output F, --truth F, --utc-offset
  * +hh:mm. Returns 0, or VG_EUSAGE with a message in lang.
  */

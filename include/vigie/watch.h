@@ -93,7 +93,7 @@ typedef struct vg_watch_finding {
 	int64_t first, last;   /* UTC */
 	uint64_t value, limit; /* what was seen, against what limit */
 	uint32_t slot;         /* off_hours: hour of the week (0 = Monday 0 h); baseline: */
-	                       /* 0 within the day, 1 over several days */
+	                       /* 0 within the day, 1 over several days, 2 the whole day */
 	uint8_t level;         /* new_network and new_ua: 0 account, 1 organisation, 2 hostile */
 	char detail[48];       /* new_network: the network */
 } vg_watch_finding;

@@ -43,7 +43,17 @@ void vg_watch_finding_text(const vg_watch_finding *f, int32_t offset, vg_lang la
 		    v, l);
 		break;
 	case VG_RULE_BASELINE:
-		if (f->slot)
+		if (f->slot == 2)
+			snprintf(
+			    buf, n,
+			    en ? "people never read before and not found by a search: %llu over "
+			         "the account's whole day, about %llu expected from its reads of "
+			         "people it knows"
+			       : "personnes jamais consultées et non trouvées par une recherche : "
+			         "%llu sur toute la journée du compte, environ %llu attendues "
+			         "d'après ses lectures de personnes connues",
+			    v, l);
+		else if (f->slot)
 			snprintf(
 			    buf, n,
 			    en ? "people never read before and not found by a search, above the "

@@ -547,7 +547,7 @@ static void plan_day(gen *g, actor *a, int day)
 	double events = reads * 1.55; /* searches, updates */
 	a->p_extra = 0;
 	if (v->insider && day >= (int)g->o->days / 3) {
-		double extra = reads * 0.5;
+		double extra = reads * (double)g->o->insider_pct / 100.0;
 		a->p_extra = extra / (events + extra);
 		events += extra;
 	}
@@ -1018,9 +1018,10 @@ static void write_truth(gen *g, FILE *f)
 	vg_alog_format_time((g->t0 + (int64_t)g->o->days * g->dayms) / 1000, g->o->utc_offset, t1);
 	fprintf(f,
 	        "{\"type\":\"summary\",\"seed\":%llu,\"advisors\":%u,\"days\":%u,\"from\":\"%s\","
-	        "\"to\":\"%s\",\"events\":%llu,\"malicious_events\":%llu,\"account_days\":%llu,"
+	        "\"to\":\"%s\",\"insider_extra_pct\":%u,\"events\":%llu,\"malicious_events\":%llu,"
+	        "\"account_days\":%llu,"
 	        "\"benign_account_days\":%llu}\n",
-	        (unsigned long long)g->o->seed, g->nadv, g->o->days, t0, t1,
+	        (unsigned long long)g->o->seed, g->nadv, g->o->days, t0, t1, g->o->insider_pct,
 	        (unsigned long long)g->st.events, (unsigned long long)g->st.malicious_events,
 	        (unsigned long long)g->st.account_days,
 	        (unsigned long long)g->st.benign_account_days);
@@ -1105,6 +1106,7 @@ void vg_alog_gen_defaults(vg_alog_gen_opts *o)
 	o->start_day = vg_alog_days_from_civil(2024, 2, 5);
 	o->people = 2000000;
 	o->attacks = VG_ALOG_ATTACK_ALL;
+	o->insider_pct = 50;
 	o->format = VG_ALOG_JSONL;
 	o->utc_offset = 3600;
 }
@@ -1143,8 +1145,9 @@ int vg_alog_gen_parse_args(vg_alog_gen_opts *o, int argc, char **argv, vg_lang l
 			continue;
 		}
 		static const char *const with_value[] = {
-		    "--advisors", "--days", "--seed",   "--start", "--people",    "--attacks",
-		    "--format",   "-o",     "--output", "--truth", "--utc-offset"};
+		    "--advisors", "--days",    "--seed",       "--start",
+		    "--people",   "--attacks", "--format",     "-o",
+		    "--output",   "--truth",   "--utc-offset", "--insider-extra"};
 		bool known = false;
 		for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
 			known |= !strcmp(name, with_value[k]);
@@ -1223,6 +1226,13 @@ int vg_alog_gen_parse_args(vg_alog_gen_opts *o, int argc, char **argv, vg_lang l
 					p++;
 			}
 			o->attacks = m;
+		} else if (!strcmp(name, "--insider-extra")) {
+			if (num_arg(val, 1, 1000, &v))
+				return vg_err_set(
+				    err, VG_EUSAGE,
+				    en ? "--insider-extra: a percentage from 1 to 1000"
+				       : "--insider-extra : un pourcentage de 1 à 1000");
+			o->insider_pct = (unsigned)v;
 		} else if (!strcmp(name, "--format")) {
 			if (!strcmp(val, "jsonl"))
 				o->format = VG_ALOG_JSONL;
@@ -1262,6 +1272,9 @@ const char *vg_alog_gen_usage(vg_lang lang)
 		       "  --seed S           seed (default 1): same options, same bytes\n"
 		       "  --people N         records in the system (default 2000000)\n"
 		       "  --attacks LIST     takeover,insider,stuffing, all (default) or none\n"
+		       "  --insider-extra P  the insider's reads of strangers, in % of their "
+		       "usual\n"
+		       "                     reads (default 50)\n"
 		       "  --format F         jsonl (default) or csv\n"
 		       "  --labels           add each event's ground-truth label\n"
 		       "  -o, --output F     the log (default: standard output)\n"
@@ -1273,6 +1286,8 @@ const char *vg_alog_gen_usage(vg_lang lang)
 	       "  --seed S           graine (1 par défaut) : mêmes options, mêmes octets\n"
 	       "  --people N         dossiers du système (2000000 par défaut)\n"
 	       "  --attacks LISTE    takeover,insider,stuffing, all (défaut) ou none\n"
+	       "  --insider-extra P  lectures d'inconnus de l'initié, en % de ses lectures\n"
+	       "                     habituelles (50 par défaut)\n"
 	       "  --format F         jsonl (défaut) ou csv\n"
 	       "  --labels           ajoute l'étiquette de vérité terrain de chaque événement\n"
 	       "  -o, --output F     le journal (défaut : sortie standard)\n"

@@ -211,6 +211,7 @@ typedef struct acct {
 	float nc, rec_o, rec_r;
 	float y0, nov_max, nov_c;
 	bool nov_fired;    /* the test across days found today */
+	bool nov_closed;   /* today was judged whole (day_close) */
 	uint8_t away;      /* calendar days without activity before today */
 	uint16_t nov_days; /* days learned */
 	uint64_t bloom[2][BLOOM_BITS / 64];
@@ -291,6 +292,7 @@ struct vg_watch {
 	bool started;
 	int64_t t_start;
 	int32_t offset;
+	int32_t clock_hour; /* the stream's local hour: each new one closes idle days */
 };
 
 /* ---- small tables ---- */
@@ -394,6 +396,7 @@ vg_watch *vg_watch_new(const vg_watch_opts *o)
 	keyset_init(&w->nets, 1u << 22);
 	keyset_init(&w->uas, 1u << 16);
 	w->stuff_alerted = INT64_MIN / 2;
+	w->clock_hour = INT32_MIN;
 	return w;
 }
 
@@ -746,6 +749,16 @@ reset:
  * NOV_DAYS_H): a reader a little above the usual adds a few nats a day,
  * an ordinary day takes some away. It does not reset at midnight.
  *
+ * The whole day, once: when the account has been idle for NOV_IDLE_H
+ * hours by the stream's clock (checked at each new hour of the stream: its
+ * working day is over, a lunch break is shorter), its day so far is judged
+ * on its whole counts by the same tail probability, without the early-day
+ * margin (one look, not one per orphan), from NOV_CLOSE_DAYS learned days;
+ * reaching novelty_h is a finding. A low-volume day whose orphans never
+ * stood out in the morning is judged like a busy one, and an insider's
+ * first day is judged the same evening, even when the account's next
+ * working day is after a weekend.
+ *
  * Learning: at the end of each day of at least 10 reads, the fit learns the
  * day, its orphans capped at the expected + NOV_CAP_SD sd, + 2 sd when the
  * day was suspicious (a score of NOV_SUSPECT x the threshold); all orphans
@@ -775,6 +788,8 @@ reset:
 #define NOV_AWAY_MAX 4
 #define NOV_RHO 2.0
 #define NOV_DAYS_H 30.0f
+#define NOV_CLOSE_DAYS 3
+#define NOV_IDLE_H 4
 
 enum { READ_KNOWN, READ_ORPHAN, READ_EXPLAINED };
 
@@ -910,12 +925,38 @@ static void novelty_days_found(vg_watch *w, acct_t *a, int64_t t)
 	a->nov_fired = true;
 }
 
+#ifdef VG_WATCH_TRACE
+/* A developer build (meson -Dwatch_trace=true) writes each account-day's
+ * novelty counts to the file named by VIGIE_WATCH_TRACE, for the offline
+ * analysis of bench/watch-evidence.sh (docs/watch.md): account, day, reads,
+ * known reads, orphans, expected share, highest score, days learned, days
+ * away, orphans so far, suspect, CUSUM. Account names only: no person. */
+static void novelty_trace(const vg_watch *w, const acct_t *a)
+{
+	static FILE *tf;
+	static bool tried;
+	if (!tried) {
+		const char *p = getenv("VIGIE_WATCH_TRACE");
+		tried = true;
+		tf = p ? fopen(p, "w") : NULL;
+	}
+	if (tf && a->day != INT32_MIN)
+		fprintf(tf, "%s %d %u %u %u %.5f %.3f %u %u %.1f %d %.3f\n", w->str + a->name,
+		        a->day, a->d_reads, a->d_known, a->d_orph, (double)a->y0,
+		        (double)a->nov_max, a->nov_days, a->away, (double)a->nc, a->hold,
+		        (double)a->nov_c);
+}
+#endif
+
 /* The account's day ends (at its next day's first event, t, of day number
  * `day`): the test across days, then the fit learns the day. */
 static void novelty_day_end(vg_watch *w, acct_t *a, int32_t day, int64_t t, bool find_on)
 {
 	float h = (float)w->o.novelty_h;
 	bool suspect = a->nov_max >= NOV_SUSPECT * h;
+#ifdef VG_WATCH_TRACE
+	novelty_trace(w, a);
+#endif
 	if (find_on && a->nov_days >= NOV_MIN_DAYS && a->d_reads >= 10) {
 		float c = a->nov_fired ? 0 : a->nov_c + (float)novelty_llr(a);
 		a->nov_c = c > 0 ? c : 0;
@@ -965,7 +1006,43 @@ static void novelty_day_end(vg_watch *w, acct_t *a, int32_t day, int64_t t, bool
 	a->d_reads = a->d_known = a->d_orph = 0;
 	a->nov_max = 0;
 	a->nov_fired = false;
+	a->nov_closed = false;
 	a->y0 = novelty_share(a, day);
+}
+
+/* The account's day is over (idle for NOV_IDLE_H hours at t): the test
+ * on the whole day, once (the comment of the novelty section). */
+static void novelty_close(vg_watch *w, acct_t *a, int64_t t, bool find_on)
+{
+	a->nov_closed = true;
+	float h = (float)w->o.novelty_h;
+	if (!find_on || a->nov_days < NOV_CLOSE_DAYS || a->d_reads < 10 || a->nov_max >= h)
+		return;
+	double r = (a->d_known > NOV_MIN_KNOWN ? a->d_known : NOV_MIN_KNOWN) + 1, mean, sd;
+	double n = novelty_neff(a);
+	if (n * (1 - (double)a->y0) <= 2.5) /* too unsure for moments */
+		return;
+	novelty_moments(r, a->y0, n, &mean, &sd);
+	if (a->d_orph <= mean + 2 * sd)
+		return;
+	float s = (float)-novelty_logtail(a->d_orph, r, a->y0, n);
+	if (s > a->nov_max)
+		a->nov_max = s;
+	if (s >= h) {
+		a->r[VG_RULE_BASELINE].slot = 2; /* the whole day */
+		find(w, a, VG_RULE_BASELINE, 10, t, a->d_orph, (uint32_t)(mean + 0.5));
+	}
+}
+
+/* The stream entered local hour `hour` (at t): closes the days of the
+ * accounts idle since NOV_IDLE_H hours. */
+static void close_days(vg_watch *w, int32_t hour, int64_t t, bool find_on)
+{
+	for (size_t i = 0; i < w->na; i++) {
+		acct_t *a = &w->a[i];
+		if (a->key && a->day != INT32_MIN && !a->nov_closed && a->hour <= hour - NOV_IDLE_H)
+			novelty_close(w, a, t, find_on);
+	}
 }
 
 /* One read of a person: the counts and the test. */
@@ -1386,6 +1463,11 @@ void vg_watch_event(vg_watch *w, const vg_alog_event *ev)
 	int32_t day = (int32_t)(hour >= 0 ? hour / 24 : (hour - 23) / 24);
 	/* 1970-01-01 was a Thursday: Monday 0 h is slot 0 */
 	unsigned slot = (unsigned)((((int64_t)day + 3) % 7 + 7) % 7 * 24 + (hour - day * 24));
+	if (hour > w->clock_hour) {
+		if (w->clock_hour != INT32_MIN)
+			close_days(w, hour, t, find_on);
+		w->clock_hour = hour;
+	}
 	bool new_hour = hour > a->hour;
 	if (new_hour) {
 		close_hour(w, a);

@@ -28,6 +28,10 @@ Same seed, same bytes; `vigie gen --access-log` is the same generator
   vigie gen: --attacks : takeover, insider, stuffing, all ou none
   Aide : vigie help gen
   [2]
+  $ vigie --lang en gen --access-log --insider-extra 0
+  vigie gen: --insider-extra: a percentage from 1 to 1000
+  See: vigie help gen
+  [2]
   $ vigie gen --access-log -o nodir/x.jsonl
   vigie gen: nodir/x.jsonl: No such file or directory
   [3]

@@ -156,15 +156,22 @@ static void test_time(void **state)
 	assert_string_equal(buf, "2024-02-06T19:12:05+01:00");
 }
 
+/* The generator's options for a small labelled history. */
+static vg_alog_gen_opts small_history(unsigned advisors, unsigned days)
+{
+	vg_alog_gen_opts o;
+	vg_alog_gen_defaults(&o);
+	o.advisors = advisors;
+	o.days = days;
+	o.labels = true;
+	return o;
+}
+
 /* Every generated line, and damaged copies of them, agree with jansson. */
 static void test_against_jansson(void **state)
 {
 	(void)state;
-	vg_alog_gen_opts o;
-	vg_alog_gen_defaults(&o);
-	o.advisors = 40;
-	o.days = 4;
-	o.labels = true;
+	vg_alog_gen_opts o = small_history(40, 4);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -594,18 +601,25 @@ static void test_novelty_days(void **state)
 }
 
 /* One day of account number `a`'s work with a caseload that renews: 8
- * reads an hour from 9:00 to 17:00 of its 60 cases; each case is replaced
- * by a new person every 15 days (4 a day, staggered), first read without a
- * search; plus `extra` strangers an hour from 10:00. */
-static void caseload_day(vg_watch *w, int d, int a, int extra)
+ * reads an hour from h0:00 to h1:00 (caseload_day: 9:00 to 17:00) of its
+ * 60 cases; each case is replaced by a new person every 15 days (4 a day,
+ * staggered), first read without a search; plus `extra` strangers an hour
+ * from 10:00. */
+static void caseload_hours(vg_watch *w, int d, int a, int extra, int h0, int h1)
 {
 	char acct[16], person[24], ip[20];
 	snprintf(acct, sizeof(acct), "adv%d", a);
 	snprintf(ip, sizeof(ip), "10.0.1.%d", 10 + a);
-	for (int h = 9; h < 17; h++)
+	for (int h = h0; h < h1; h++)
 		for (int k = 0; k < 8; k++) {
 			int64_t t = MON + d * 86400 + h * 3600 + k * 450 + a;
-			int slot = (d * 7 + h * 13 + k * 31) % 60;
+			/* a full day goes round the caseload; a short one picks */
+			int slot =
+			    h1 - h0 == 8
+			        ? (d * 7 + h * 13 + k * 31) % 60
+			        : (int)(((uint32_t)(d * 7919 + h * 613 + k * 31) * 2654435761u) >>
+			                16) %
+			              60;
 			snprintf(person, sizeof(person), "P%d-%d-%d", a, slot,
 			         (d + slot % 15) / 15);
 			ev_at(w, t, acct, ip, "read", person, 0);
@@ -616,6 +630,11 @@ static void caseload_day(vg_watch *w, int d, int a, int extra)
 		}
 }
 
+static void caseload_day(vg_watch *w, int d, int a, int extra)
+{
+	caseload_hours(w, d, a, extra, 9, 17);
+}
+
 /* Days 0 to days - 1 of steady work for the six accounts, weekdays only. */
 static void caseload_weekdays(vg_watch *w, int days)
 {
@@ -623,6 +642,18 @@ static void caseload_weekdays(vg_watch *w, int days)
 		for (int a = 0; a < 6; a++)
 			if (d % 7 < 5)
 				caseload_day(w, d, a, 0);
+}
+
+/* The one alert is adv's, by the novelty test (slot: within the day, across
+ * days, the whole day), more people than expected. */
+static void assert_novelty_alert(const collected *c, const char *adv, uint32_t slot)
+{
+	assert_int_equal(c->n, 1);
+	assert_string_equal(c->account, adv);
+	const vg_watch_finding *f = finding(&c->last, VG_RULE_BASELINE);
+	assert_non_null(f);
+	assert_int_equal(f->slot, slot);
+	assert_true(f->value > f->limit);
 }
 
 static void test_novelty_caseload_jump(void **state)
@@ -637,12 +668,7 @@ static void test_novelty_caseload_jump(void **state)
 	 * new cases a day); the others go on as usual */
 	for (int a = 0; a < 6; a++)
 		caseload_day(w, 21, a, a == 2 ? 2 : 0);
-	assert_int_equal(c.n, 1);
-	assert_string_equal(c.account, "adv2");
-	const vg_watch_finding *f = finding(&c.last, VG_RULE_BASELINE);
-	assert_non_null(f);
-	assert_int_equal(f->slot, 0); /* within the day */
-	assert_true(f->value > f->limit);
+	assert_novelty_alert(&c, "adv2", 0); /* within the day */
 	assert_true(c.last.at < MON + 21 * 86400 + 17 * 3600);
 	/* the steady accounts stay quiet the next days */
 	for (int d = 22; d < 26; d++)
@@ -681,6 +707,35 @@ static void test_novelty_early_margin(void **state)
 	assert_int_equal(c.n, 1);
 	assert_string_equal(c.account, "adv1");
 	assert_true(has_rule(&c.last, VG_RULE_BASELINE));
+	vg_watch_free(w);
+}
+
+/* A short day judged whole: adv6 works mornings only (24 reads of its
+ * caseload), so its days never reach the 30 known reads where the test
+ * within the day stops asking more; a morning with strangers stays below
+ * that test, and is found once the account has been idle for 4 hours,
+ * on the whole day's counts: its last read in the 11:00 hour, the
+ * stream's first event at 15:00 or later closes its day. */
+static void test_novelty_day_close(void **state)
+{
+	(void)state;
+	collected c = {0};
+	vg_watch *w = engine(&c);
+	for (int d = 0; d < 22; d++)
+		if (d % 7 < 5) {
+			caseload_hours(w, d, 6, 0, 9, 12);
+			for (int a = 0; a < 6; a++)
+				caseload_day(w, d, a, 0);
+		}
+	assert_int_equal(c.n, 0);
+	int d = 22;
+	caseload_hours(w, d, 6, 8, 9, 12); /* 16 strangers at 10:00-12:00 */
+	assert_int_equal(c.n, 0);          /* not within the day */
+	for (int a = 0; a < 6; a++)
+		caseload_day(w, d, a, 0);
+	assert_novelty_alert(&c, "adv6", 2); /* the whole day */
+	assert_true(c.last.at >= MON + d * 86400 + 15 * 3600);
+	assert_true(c.last.at < MON + d * 86400 + 16 * 3600);
 	vg_watch_free(w);
 }
 
@@ -808,11 +863,7 @@ static char *generate(const vg_alog_gen_opts *o, size_t *len, char **truth, size
 static void test_gen_determinism_and_labels(void **state)
 {
 	(void)state;
-	vg_alog_gen_opts o;
-	vg_alog_gen_defaults(&o);
-	o.advisors = 300;
-	o.days = 12;
-	o.labels = true;
+	vg_alog_gen_opts o = small_history(300, 12);
 	size_t n1, n2, n3, tl;
 	char *truth;
 	char *a = generate(&o, &n1, &truth, &tl);
@@ -889,10 +940,12 @@ static void test_gen_args(void **state)
 	vg_alog_gen_opts o;
 	vg_err err;
 	vg_alog_gen_defaults(&o);
-	char *ok[] = {"--advisors",        "50",           "--days=3", "--attacks",
-	              "takeover,stuffing", "--format",     "csv",      "--start",
-	              "2024-03-04",        "--utc-offset", "+02:00",   "--labels"};
-	assert_int_equal(vg_alog_gen_parse_args(&o, 12, ok, VG_LANG_EN, &err), 0);
+	char *ok[] = {"--advisors",         "50",           "--days=3", "--attacks",
+	              "takeover,stuffing",  "--format",     "csv",      "--start",
+	              "2024-03-04",         "--utc-offset", "+02:00",   "--labels",
+	              "--insider-extra=120"};
+	assert_int_equal(vg_alog_gen_parse_args(&o, 13, ok, VG_LANG_EN, &err), 0);
+	assert_int_equal(o.insider_pct, 120);
 	assert_int_equal(o.advisors, 50);
 	assert_int_equal(o.days, 3);
 	assert_int_equal(o.attacks, VG_ALOG_ATTACK_TAKEOVER | VG_ALOG_ATTACK_STUFFING);
@@ -900,14 +953,45 @@ static void test_gen_args(void **state)
 	assert_int_equal(o.start_day, vg_alog_days_from_civil(2024, 3, 4));
 	assert_int_equal(o.utc_offset, 7200);
 	assert_true(o.labels);
-	char *bad[][2] = {{"--advisors", "0"},  {"--days", "400"},         {"--attacks", "ddos"},
-	                  {"--format", "xml"},  {"--start", "2024-13-01"}, {"--bogus", "1"},
-	                  {"--utc-offset", "1"}};
+	char *bad[][2] = {
+	    {"--advisors", "0"},   {"--days", "400"},         {"--attacks", "ddos"},
+	    {"--format", "xml"},   {"--start", "2024-13-01"}, {"--bogus", "1"},
+	    {"--utc-offset", "1"}, {"--insider-extra", "0"},  {"--insider-extra", "1001"}};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(vg_alog_gen_parse_args(&o, 2, bad[i], VG_LANG_EN, &err),
 		                 VG_EUSAGE);
 	char *missing[] = {"--days"};
 	assert_int_equal(vg_alog_gen_parse_args(&o, 1, missing, VG_LANG_FR, &err), VG_EUSAGE);
+}
+
+/* The insider's strength: the benign events do not change, the insider's
+ * reads of strangers scale with --insider-extra. */
+static void test_gen_insider_extra(void **state)
+{
+	(void)state;
+	vg_alog_gen_opts o = small_history(200, 15);
+	o.attacks = VG_ALOG_ATTACK_INSIDER;
+	uint64_t n[3], benign[3];
+	unsigned pct[3] = {50, 100, 200};
+	for (int i = 0; i < 3; i++) {
+		o.insider_pct = pct[i];
+		size_t len;
+		char *a = generate(&o, &len, NULL, NULL);
+		n[i] = benign[i] = 0;
+		for (char *p = a; (p = memmem(p, len - (size_t)(p - a), "\"label\":\"", 9));
+		     p += 9) {
+			n[i] += !strncmp(p + 9, "insider", 7);
+			benign[i] += !strncmp(p + 9, "benign", 6);
+		}
+		free(a);
+	}
+	assert_true(n[0] > 100);
+	/* about twice as many each time (the extra reads take time from the day) */
+	assert_true(n[1] > n[0] * 17 / 10 && n[1] < n[0] * 21 / 10);
+	assert_true(n[2] > n[1] * 17 / 10 && n[2] < n[1] * 21 / 10);
+	/* the ordinary work stays (only the insider's own draws move) */
+	uint64_t d = benign[1] > benign[0] ? benign[1] - benign[0] : benign[0] - benign[1];
+	assert_true(d < (n[1] - n[0]) / 4);
 }
 
 /* ---- end to end: generated log, engine, evaluation ---- */
@@ -1052,10 +1136,12 @@ int main(void)
 	    cmocka_unit_test(test_rate_offhours_network),
 	    cmocka_unit_test(test_enumeration_readall),
 	    cmocka_unit_test(test_baseline_insider),
+	    cmocka_unit_test(test_gen_insider_extra),
 	    cmocka_unit_test(test_novelty_search_absence),
 	    cmocka_unit_test(test_novelty_days),
 	    cmocka_unit_test(test_novelty_caseload_jump),
 	    cmocka_unit_test(test_novelty_early_margin),
+	    cmocka_unit_test(test_novelty_day_close),
 	    cmocka_unit_test(test_novelty_slow_reader),
 	    cmocka_unit_test(test_stuffing),
 	    cmocka_unit_test(test_warmup_and_memory),
