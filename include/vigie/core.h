@@ -16,6 +16,7 @@
 #define VIGIE_CORE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,6 +63,26 @@ typedef struct vg_reason {
 	const char *fr;
 	const char *en;
 } vg_reason;
+
+/* A growable byte buffer, born with a maximum (curl's dynbuf): an append
+ * that would pass max sets full and appends nothing, then or after; max 0
+ * (a zeroed buffer) is no maximum, for callers whose input is bounded
+ * already. data is NUL-terminated after each append. The report
+ * (vg_report_buf), the notifications (vg_notify_buf) and the scanner's
+ * decoded texts write into it (src/core/buf.c). */
+typedef struct vg_buf {
+	char *data;
+	size_t len, cap, max;
+	bool full;
+} vg_buf;
+
+void vg_buf_init(vg_buf *b, size_t max);
+/* Frees the memory and empties the buffer; max stays. */
+void vg_buf_release(vg_buf *b);
+void vg_buf_put(vg_buf *b, const void *s, size_t n);
+void vg_buf_puts(vg_buf *b, const char *s);
+void vg_buf_putc(vg_buf *b, char c);
+void vg_buf_printf(vg_buf *b, const char *fmt, ...) VG_PRINTF(2, 3);
 
 /* The whole of p[0..n) written to fd (at off for the p- forms), or the whole
  * n bytes read at off: 0, or -1 with errno (EIO for a short file). */

@@ -48,17 +48,25 @@
 
 /* ------------------------------------------------------------ buffers */
 
-/* A growable byte buffer, born with a maximum (curl's dynbuf). */
-typedef struct vg_notify_buf {
-	char *data; /* NUL-terminated after each append */
-	size_t len, cap, max;
-	bool full; /* an append went over max; nothing more is appended */
-} vg_notify_buf;
+/* A vg_buf (vigie/core.h). */
+typedef vg_buf vg_notify_buf;
 
-void vg_notify_buf_init(vg_notify_buf *b, size_t max);
-void vg_notify_buf_release(vg_notify_buf *b);
-void vg_notify_buf_put(vg_notify_buf *b, const void *s, size_t n);
-void vg_notify_buf_puts(vg_notify_buf *b, const char *s);
+static inline void vg_notify_buf_init(vg_notify_buf *b, size_t max)
+{
+	vg_buf_init(b, max);
+}
+static inline void vg_notify_buf_release(vg_notify_buf *b)
+{
+	vg_buf_release(b);
+}
+static inline void vg_notify_buf_put(vg_notify_buf *b, const void *s, size_t n)
+{
+	vg_buf_put(b, s, n);
+}
+static inline void vg_notify_buf_puts(vg_notify_buf *b, const char *s)
+{
+	vg_buf_puts(b, s);
+}
 
 /* ------------------------------------------------------------ encoders */
 

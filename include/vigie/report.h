@@ -173,17 +173,19 @@ const char *vg_report_special_consequence(vg_lang lang);
 /* ------------------------------------------------------------------ */
 /* Output                                                              */
 
-/* A growable output buffer, born with a maximum size (curl's dynbuf). */
-typedef struct vg_report_buf {
-	char *data; /* NUL-terminated after every successful write */
-	size_t len, cap, max;
-	bool full; /* an append went over max (internal; reset by each writer) */
-} vg_report_buf;
+/* The output: a vg_buf (vigie/core.h); full is reset by each writer. */
+typedef vg_buf vg_report_buf;
 
 #define VG_REPORT_MAX_BYTES (16 * 1024 * 1024)
 
-void vg_report_buf_init(vg_report_buf *b, size_t max);
-void vg_report_buf_release(vg_report_buf *b);
+static inline void vg_report_buf_init(vg_report_buf *b, size_t max)
+{
+	vg_buf_init(b, max);
+}
+static inline void vg_report_buf_release(vg_report_buf *b)
+{
+	vg_buf_release(b);
+}
 
 typedef enum { VG_REPORT_MARKDOWN, VG_REPORT_JSON, VG_REPORT_HTML } vg_report_format;
 

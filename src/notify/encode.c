@@ -1,7 +1,7 @@
 /*
- * encode.c: the byte-level encodings of a notification: the output buffer,
- * quoted-printable bodies (RFC 2045), RFC 2047 header words, and GSM-7 /
- * UCS-2 SMS segment counting (3GPP TS 23.038, 23.040).
+ * encode.c: the byte-level encodings of a notification: quoted-printable
+ * bodies (RFC 2045), RFC 2047 header words, and GSM-7 / UCS-2 SMS segment
+ * counting (3GPP TS 23.038, 23.040). The output buffer is vg_buf (core).
  *
  * These run once per distinct body (a few dozen per run), not per message:
  * clarity over speed. The unit tests decode their output with GMime.
@@ -11,67 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ------------------------------------------------------------ buffer */
-
-void vg_notify_buf_init(vg_notify_buf *b, size_t max)
-{
-	memset(b, 0, sizeof(*b));
-	b->max = max;
-}
-
-void vg_notify_buf_release(vg_notify_buf *b)
-{
-	free(b->data);
-	vg_notify_buf_init(b, b->max);
-}
-
-void vg_notify_buf_put(vg_notify_buf *b, const void *s, size_t n)
-{
-	if (b->full)
-		return;
-	if (n > b->max || b->len > b->max - n) {
-		b->full = true;
-		return;
-	}
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->data = vg_xrealloc(b->data, cap);
-		b->cap = cap;
-	}
-	if (n)
-		memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = 0;
-}
-
-void vg_notify_buf_puts(vg_notify_buf *b, const char *s)
-{
-	vg_notify_buf_put(b, s, strlen(s));
-}
-
-void nb_printf(vg_notify_buf *b, const char *fmt, ...)
-{
-	char small[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof(small)) {
-		vg_notify_buf_put(b, small, (size_t)n);
-		return;
-	}
-	char *big = vg_xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	vg_notify_buf_put(b, big, (size_t)n);
-	free(big);
-}
 
 size_t nm_u64_dec(char *buf, uint64_t v)
 {

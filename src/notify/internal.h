@@ -1,7 +1,7 @@
 /*
  * notify/internal.h: what the files of src/notify share.
  *
- *   encode.c   buffer, quoted-printable, RFC 2047, GSM-7
+ *   encode.c   quoted-printable, RFC 2047, GSM-7
  *   message.c  settings from the config, email and SMS content
  *   plan.c     inputs -> sorted, deduplicated plan file (STATE/plan)
  *   out.c      spool, Maildir, mbox, SMTP writers
@@ -18,7 +18,7 @@
 
 #define T(lang, fr, en) ((lang) == VG_LANG_EN ? (en) : (fr))
 
-void nb_printf(vg_notify_buf *b, const char *fmt, ...) VG_PRINTF(2, 3);
+#define nb_printf vg_buf_printf
 size_t nb_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
 
 /*

@@ -17,9 +17,9 @@
 /* ---- buffer (report.c) ---- */
 
 /* Appends s[0..n); on going over max, sets b->full and appends nothing. */
-void rp_put(vg_report_buf *b, const char *s, size_t n);
-void rp_puts(vg_report_buf *b, const char *s);
-void rp_printf(vg_report_buf *b, const char *fmt, ...) VG_PRINTF(2, 3);
+#define rp_put vg_buf_put
+#define rp_puts vg_buf_puts
+#define rp_printf vg_buf_printf
 
 /* ---- numbers and times for people (report.c) ---- */
 

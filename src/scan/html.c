@@ -123,7 +123,7 @@ static void put_text(vg_buf *out, const char *s, size_t a, size_t b, size_t limi
 			char c = s[i + k];
 			if (c == '\n' || c == '\r' || c == '\t')
 				c = ' ';
-			if (c == ' ' && out->len && out->s[out->len - 1] == ' ')
+			if (c == ' ' && out->len && out->data[out->len - 1] == ' ')
 				continue;
 			vg_buf_putc(out, c);
 		}
@@ -226,7 +226,7 @@ static void close_anchor(vg_email_doc *d, vg_anchor *an, size_t start)
 	an->text_off = (uint32_t)d->strings.len;
 	an->text_len = (uint32_t)tl;
 	if (tl)
-		vg_buf_put(&d->strings, d->text.s + start, tl);
+		vg_buf_put(&d->strings, d->text.data + start, tl);
 }
 
 /* Converts html[0..n) (see the file comment). */
@@ -299,7 +299,8 @@ void vg_html_to_text(vg_email_doc *d, const char *html, size_t n)
 			continue;
 		}
 		if (block_tag(name, nl)) {
-			if (d->text.len && d->text.len < limit && d->text.s[d->text.len - 1] != ' ')
+			if (d->text.len && d->text.len < limit &&
+			    d->text.data[d->text.len - 1] != ' ')
 				vg_buf_putc(&d->text, ' ');
 		}
 		if (name_is(name, nl, "a")) {

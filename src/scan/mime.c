@@ -37,10 +37,10 @@ static void gmime_init(void)
 void vg_email_doc_reset(vg_email_doc *d)
 {
 	d->subject.len = d->text.len = d->strings.len = 0;
-	if (d->subject.s)
-		d->subject.s[0] = 0;
-	if (d->text.s)
-		d->text.s[0] = 0;
+	if (d->subject.data)
+		d->subject.data[0] = 0;
+	if (d->text.data)
+		d->text.data[0] = 0;
 	d->from_name[0] = d->from_addr[0] = d->reply_addr[0] = d->return_path[0] = d->auth[0] = 0;
 	d->nanchors = d->natt = 0;
 	d->html_only = d->has_form = d->has_password_input = false;
@@ -53,9 +53,9 @@ void vg_email_doc_reset(vg_email_doc *d)
 /* Frees d's buffers. */
 void vg_email_doc_free(vg_email_doc *d)
 {
-	vg_buf_free(&d->subject);
-	vg_buf_free(&d->text);
-	vg_buf_free(&d->strings);
+	vg_buf_release(&d->subject);
+	vg_buf_release(&d->text);
+	vg_buf_release(&d->strings);
 }
 
 /* Copies s (may be NULL) into a fixed buffer, cut at a UTF-8 boundary. */
@@ -252,8 +252,8 @@ static void read_parts(vg_email_doc *d, GMimeMessage *msg)
 					size_t keep_len = d->text.len;
 					vg_html_to_text(d, t, strlen(t));
 					d->text.len = keep_len;
-					if (d->text.s)
-						d->text.s[keep_len] = 0;
+					if (d->text.data)
+						d->text.data[keep_len] = 0;
 				} else {
 					d->html_only = true;
 					vg_html_to_text(d, t, strlen(t));

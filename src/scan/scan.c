@@ -201,7 +201,7 @@ void vg_scan_ctx_free(vg_scan_ctx *cx)
 	free(cx->w);
 	vg_feats_free(&cx->feats);
 	vg_email_doc_free(&cx->doc);
-	vg_buf_free(&cx->text);
+	vg_buf_release(&cx->text);
 	free(cx->seen);
 	free(cx);
 }
@@ -968,13 +968,13 @@ static void anchor_rules(vg_scan_ctx *cx, vg_scan_result *r, linkstate *ls)
 	for (size_t i = 0; i < d->nanchors; i++) {
 		const vg_anchor *an = &d->anchors[i];
 		vg_url href;
-		if (!vg_url_parse_href(d->strings.s + an->href_off, an->href_len, &href))
+		if (!vg_url_parse_href(d->strings.data + an->href_off, an->href_len, &href))
 			continue;
 		one_link(cx, &href, r, ls);
 		if (!an->text_len || strong)
 			continue;
 		vg_url shown[2];
-		size_t ns = vg_url_extract(d->strings.s + an->text_off, an->text_len, shown, 2);
+		size_t ns = vg_url_extract(d->strings.data + an->text_off, an->text_len, shown, 2);
 		if (!ns)
 			continue;
 		vg_host hh, hs;
@@ -1067,7 +1067,7 @@ static void email_features(vg_scan_ctx *cx, const vg_scan_result *r, unsigned bi
 	const vg_email_doc *d = &cx->doc;
 	vg_feats *f = &cx->feats;
 	if (d->subject.len) {
-		size_t nw = fold_words(cx, &cx->small, d->subject.s, d->subject.len);
+		size_t nw = fold_words(cx, &cx->small, d->subject.data, d->subject.len);
 		vg_feats_text(f, &cx->small, cx->w, nw, bits, NS_SUBJECT, true);
 	}
 	char tok[VG_SCAN_HOST_MAX + 8], fdom[VG_SCAN_HOST_MAX];
@@ -1146,12 +1146,12 @@ static float analyze_email(vg_scan_ctx *cx, const char *raw, size_t n, vg_scan_r
 	/* the text the rules read: subject, then body */
 	cx->text.len = 0;
 	if (d->subject.len) {
-		vg_buf_put(&cx->text, d->subject.s, d->subject.len);
+		vg_buf_put(&cx->text, d->subject.data, d->subject.len);
 		vg_buf_putc(&cx->text, '\n');
 	}
 	if (d->text.len)
-		vg_buf_put(&cx->text, d->text.s, d->text.len);
-	const char *t = cx->text.s ? cx->text.s : "";
+		vg_buf_put(&cx->text, d->text.data, d->text.len);
+	const char *t = cx->text.data ? cx->text.data : "";
 	textscan ts;
 	text_rules(cx, t, cx->text.len, &ts, r);
 	linkstate ls;
@@ -1173,7 +1173,7 @@ static float analyze_email(vg_scan_ctx *cx, const char *raw, size_t n, vg_scan_r
 		for (size_t i = 0; i < nb; i++)
 			if (!fdom[0] || !official_for(cx->sc, fdom, bs[i]))
 				add_brand(&ts, bs[i]);
-		nb = d->subject.len ? brands_in(cx, d->subject.s, d->subject.len, bs, 8) : 0;
+		nb = d->subject.len ? brands_in(cx, d->subject.data, d->subject.len, bs, 8) : 0;
 		for (size_t i = 0; i < nb; i++)
 			if (!fdom[0] || !official_for(cx->sc, fdom, bs[i]))
 				add_brand(&ts, bs[i]);

@@ -16,18 +16,8 @@
 
 #include <stdint.h>
 
-/* ---- Growable buffers with a hard maximum (memory bounded by input limits). */
-
-typedef struct vg_buf {
-	char *s;
-	size_t len, cap;
-} vg_buf;
-
-/* Makes room for extra more bytes (aborts on allocation failure). */
-void vg_buf_reserve(vg_buf *b, size_t extra);
-void vg_buf_put(vg_buf *b, const char *s, size_t n);
-void vg_buf_putc(vg_buf *b, char c);
-void vg_buf_free(vg_buf *b);
+/* Buffers are vg_buf (vigie/core.h) without a maximum: memory is bounded by
+ * the input limits. */
 
 /* ---- Text folding (text.c) ---- */
 

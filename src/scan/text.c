@@ -17,43 +17,6 @@
 
 #include <string.h>
 
-/* ---- Buffers ---- */
-
-/* Grows b so that extra more bytes fit (plus a NUL). */
-void vg_buf_reserve(vg_buf *b, size_t extra)
-{
-	if (b->len + extra + 1 <= b->cap)
-		return;
-	size_t cap = b->cap ? b->cap : 256;
-	while (cap < b->len + extra + 1)
-		cap *= 2;
-	b->s = vg_xrealloc(b->s, cap);
-	b->cap = cap;
-}
-
-/* Appends s[0..n) and keeps the buffer NUL-terminated. */
-void vg_buf_put(vg_buf *b, const char *s, size_t n)
-{
-	vg_buf_reserve(b, n);
-	if (n)
-		memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = 0;
-}
-
-/* Appends one byte. */
-void vg_buf_putc(vg_buf *b, char c)
-{
-	vg_buf_put(b, &c, 1);
-}
-
-/* Frees the memory of b and empties it. */
-void vg_buf_free(vg_buf *b)
-{
-	free(b->s);
-	memset(b, 0, sizeof(*b));
-}
-
 /* ---- UTF-8 ---- */
 
 /* Decodes the code point at s[i..n); 0 when the bytes are not valid UTF-8

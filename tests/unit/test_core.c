@@ -16,6 +16,42 @@
 #include <string.h>
 #include <cmocka.h>
 
+/* vg_buf: appends up to max, then full and nothing more; max 0 is no
+ * maximum; printf past its small stack buffer; release keeps max. */
+static void test_buf(void **state)
+{
+	(void)state;
+	vg_buf b;
+	vg_buf_init(&b, 10);
+	vg_buf_puts(&b, "abc");
+	vg_buf_putc(&b, 'd');
+	vg_buf_printf(&b, "%d", 42);
+	assert_string_equal(b.data, "abcd42");
+	assert_false(b.full);
+	vg_buf_put(&b, "12345", 5); /* 11 bytes: over */
+	assert_true(b.full);
+	vg_buf_puts(&b, "x");
+	assert_string_equal(b.data, "abcd42");
+	assert_int_equal(b.len, 6);
+	vg_buf_release(&b);
+	assert_null(b.data);
+	assert_int_equal(b.max, 10);
+	vg_buf_put(&b, "", 0);
+	assert_string_equal(b.data, "");
+	vg_buf_release(&b);
+	vg_buf z;
+	memset(&z, 0, sizeof(z)); /* no maximum */
+	char big[3000];
+	memset(big, 'y', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	for (int i = 0; i < 100; i++)
+		vg_buf_printf(&z, "%s", big);
+	assert_false(z.full);
+	assert_int_equal(z.len, 100 * (sizeof(big) - 1));
+	assert_int_equal(strlen(z.data), z.len);
+	vg_buf_release(&z);
+}
+
 static void test_strerror(void **state)
 {
 	(void)state;
@@ -172,7 +208,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_strerror), cmocka_unit_test(test_err_set),
 	    cmocka_unit_test(test_lang),     cmocka_unit_test(test_alloc),
-	    cmocka_unit_test(test_lazy),
+	    cmocka_unit_test(test_lazy),     cmocka_unit_test(test_buf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

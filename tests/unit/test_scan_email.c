@@ -307,15 +307,15 @@ static void test_html_to_text(void **state)
 	    "<a href=x>unquoted</a><a href='//cdn.example/y'>deux</a><script>alert('<p>')</script>"
 	    "<style>.x{}</style>fin <a href=\"http://z.example\">jamais fermé";
 	vg_html_to_text(&d, h, strlen(h));
-	assert_non_null(strstr(d.text.s, "Café & crème € 5"));
-	assert_null(strstr(d.text.s, "alert"));
-	assert_null(strstr(d.text.s, ".x{}"));
-	assert_non_null(strstr(d.text.s, "A B"));
+	assert_non_null(strstr(d.text.data, "Café & crème € 5"));
+	assert_null(strstr(d.text.data, "alert"));
+	assert_null(strstr(d.text.data, ".x{}"));
+	assert_non_null(strstr(d.text.data, "A B"));
 	assert_int_equal(d.nanchors, 4);
-	assert_memory_equal(d.strings.s + d.anchors[0].href_off, "https://a.example/x", 19);
+	assert_memory_equal(d.strings.data + d.anchors[0].href_off, "https://a.example/x", 19);
 	assert_int_equal(d.anchors[0].text_len, strlen("Cliquez ici"));
-	assert_memory_equal(d.strings.s + d.anchors[0].text_off, "Cliquez ici", 11);
-	assert_memory_equal(d.strings.s + d.anchors[3].text_off, "jamais fermé",
+	assert_memory_equal(d.strings.data + d.anchors[0].text_off, "Cliquez ici", 11);
+	assert_memory_equal(d.strings.data + d.anchors[3].text_off, "jamais fermé",
 	                    d.anchors[3].text_len);
 	assert_false(d.has_form);
 	/* malformed: unclosed tags and quotes end at the input's end */
