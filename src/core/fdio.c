@@ -13,60 +13,44 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-int vg_write_all(int fd, const void *p, size_t n)
+/* The loop of the three below: write (off unused), pwrite or pread of the
+ * whole p[0..n). */
+enum io_op { IO_WRITE, IO_PWRITE, IO_PREAD };
+
+static int io_all(enum io_op op, int fd, uint8_t *p, size_t n, uint64_t off)
 {
-	const uint8_t *s = p;
 	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
+		ssize_t k = op == IO_WRITE    ? write(fd, p, n)
+		            : op == IO_PWRITE ? pwrite(fd, p, n, (off_t)off)
+		                              : pread(fd, p, n, (off_t)off);
+		if (k < 0 && errno == EINTR)
 			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = EIO;
+		if (k <= 0) {
+			if (k == 0)
+				errno = EIO; /* nothing written, or the file is shorter */
 			return -1;
 		}
-		s += w;
-		n -= (size_t)w;
+		p += k;
+		n -= (size_t)k;
+		off += (uint64_t)k;
 	}
 	return 0;
+}
+
+/* write(2) and pwrite(2) only read p: the casts drop a const they keep. */
+int vg_write_all(int fd, const void *p, size_t n)
+{
+	return io_all(IO_WRITE, fd, (uint8_t *)(uintptr_t)p, n, 0);
 }
 
 int vg_pwrite_all(int fd, const void *p, size_t n, uint64_t off)
 {
-	const uint8_t *s = p;
-	while (n > 0) {
-		ssize_t w = pwrite(fd, s, n, (off_t)off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = EIO;
-			return -1;
-		}
-		s += w;
-		n -= (size_t)w;
-		off += (uint64_t)w;
-	}
-	return 0;
+	return io_all(IO_PWRITE, fd, (uint8_t *)(uintptr_t)p, n, off);
 }
 
 int vg_pread_all(int fd, void *p, size_t n, uint64_t off)
 {
-	uint8_t *d = p;
-	while (n > 0) {
-		ssize_t r = pread(fd, d, n, (off_t)off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = EIO; /* the file is shorter */
-			return -1;
-		}
-		d += r;
-		n -= (size_t)r;
-		off += (uint64_t)r;
-	}
-	return 0;
+	return io_all(IO_PREAD, fd, p, n, off);
 }
 
 int vg_sync_dir(const char *dir)

@@ -4,6 +4,7 @@
 
 #define CURL_DISABLE_TYPECHECK
 #include <arpa/inet.h>
+#include <errno.h>
 #include <curl/curl.h>
 #include <gmime/gmime.h>
 #include <microhttpd.h>
@@ -14,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 /* vg_buf: appends up to max, then full and nothing more; max 0 is no
@@ -50,6 +52,29 @@ static void test_buf(void **state)
 	assert_int_equal(z.len, 100 * (sizeof(big) - 1));
 	assert_int_equal(strlen(z.data), z.len);
 	vg_buf_release(&z);
+}
+
+/* The whole-write and whole-read loops: a round trip through a file, a
+ * read past its end fails with EIO, a closed descriptor with EBADF. */
+static void test_fdio(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/vigie-test-fdio-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(vg_write_all(fd, "hello ", 6), 0);
+	assert_int_equal(vg_pwrite_all(fd, "world", 5, 6), 0);
+	assert_int_equal(vg_pwrite_all(fd, "W", 1, 6), 0);
+	char got[12] = {0};
+	assert_int_equal(vg_pread_all(fd, got, 11, 0), 0);
+	assert_string_equal(got, "hello World");
+	errno = 0;
+	assert_int_equal(vg_pread_all(fd, got, 4, 9), -1); /* 2 bytes left */
+	assert_int_equal(errno, EIO);
+	close(fd);
+	assert_int_equal(vg_write_all(fd, "x", 1), -1);
+	assert_int_equal(errno, EBADF);
 }
 
 static void test_strerror(void **state)
@@ -208,7 +233,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_strerror), cmocka_unit_test(test_err_set),
 	    cmocka_unit_test(test_lang),     cmocka_unit_test(test_alloc),
-	    cmocka_unit_test(test_lazy),     cmocka_unit_test(test_buf),
+	    cmocka_unit_test(test_lazy),     cmocka_unit_test(test_fdio),
+	    cmocka_unit_test(test_buf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
