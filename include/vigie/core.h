@@ -64,6 +64,13 @@ typedef struct vg_reason {
 	const char *en;
 } vg_reason;
 
+/* UTF-8 as Unicode's table 3-7 has it (no overlong forms, no surrogates,
+ * nothing above U+10FFFF), src/core/utf8.c: whether s[0..n) is well-formed,
+ * and the length (1 to 4) of the well-formed sequence at p[0..n), n >= 1,
+ * or 0. */
+bool vg_utf8_valid(const char *s, size_t n);
+size_t vg_utf8_seq(const unsigned char *p, size_t n);
+
 /* A growable byte buffer, born with a maximum (curl's dynbuf): an append
  * that would pass max sets full and appends nothing, then or after; max 0
  * (a zeroed buffer) is no maximum, for callers whose input is bounded

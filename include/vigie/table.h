@@ -212,8 +212,7 @@ size_t vg_table_row_end(vg_table *c, size_t pos);
  * Building blocks, exposed for the tests and for other readers.
  */
 
-/* True when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF). */
-bool vg_utf8_valid(const char *s, size_t n);
+/* vg_utf8_valid() is in vigie/core.h. */
 
 /*
  * Transcodes Windows-1252 s[0..n) into out (room for 3 * n bytes); returns

@@ -108,44 +108,6 @@ static void trim(const char *s, size_t *b, size_t *e)
 		*e -= k;
 }
 
-/* True when s[0..n) is well-formed UTF-8 (no overlong forms, no surrogates). */
-static int utf8_valid(const unsigned char *p, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = p[i], cp;
-		size_t len;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			len = 2;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		if (n - i < len)
-			return 0;
-		for (size_t j = 1; j < len; j++) {
-			if ((p[i + j] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i + j] & 0x3F);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		i += len;
-	}
-	return 1;
-}
-
 /* ASCII lowercase of one byte; other bytes unchanged. */
 static inline unsigned char lower(unsigned char c)
 {
@@ -534,7 +496,7 @@ int vgi_email_normalize_slow(const char *s, size_t n, vg_email *out)
 	trim(s, &b, &e);
 	if (b == e)
 		return vg_canon_fail(&out->c, &vg_reason_empty);
-	if (!utf8_valid((const unsigned char *)s + b, e - b))
+	if (!vg_utf8_valid(s + b, e - b))
 		return vg_canon_fail(&out->c, &vg_reason_bad_utf8);
 	strip_wrappers(s, &b, &e);
 	if (b == e)

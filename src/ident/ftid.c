@@ -65,44 +65,6 @@ static size_t dash_at(const char *s, size_t i, size_t e)
 	return 0;
 }
 
-/* True when s[0..n) is well-formed UTF-8 (no overlong forms, no surrogates). */
-static int utf8_valid(const unsigned char *p, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = p[i], cp;
-		size_t len;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			len = 2;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		if (n - i < len)
-			return 0;
-		for (size_t j = 1; j < len; j++) {
-			if ((p[i + j] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i + j] & 0x3F);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		i += len;
-	}
-	return 1;
-}
-
 /*
  * An identifier written plainly, as most files write it: 7 to 10 digits,
  * then at most one ASCII letter, nothing else. The general path would copy
@@ -154,7 +116,7 @@ int vgi_ftid_normalize_slow(const char *s, size_t n, vg_ftid *out)
 		return vg_canon_fail(&out->c, &vg_reason_too_long);
 	if (n == 0)
 		return vg_canon_fail(&out->c, &vg_reason_empty);
-	if (!utf8_valid((const unsigned char *)s, n))
+	if (!vg_utf8_valid(s, n))
 		return vg_canon_fail(&out->c, &vg_reason_bad_utf8);
 
 	size_t o = 0, k;

@@ -72,23 +72,6 @@ static size_t unicode_sep(const unsigned char *p, size_t left)
 	return 0;
 }
 
-/* Whether a well-formed UTF-8 sequence starts at p (left bytes). */
-static int utf8_ok(const unsigned char *p, size_t left)
-{
-	unsigned c = p[0];
-	size_t len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-	if (!len || len > left)
-		return 0;
-	unsigned cp = c & (0xFFu >> (len + 1));
-	for (size_t j = 1; j < len; j++) {
-		if ((p[j] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[j] & 0x3Fu);
-	}
-	static const unsigned min[5] = {0, 0, 0x80, 0x800, 0x10000};
-	return cp >= min[len] && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
-}
-
 /* Value of two ASCII digits. */
 static int two(const char *p)
 {
@@ -200,7 +183,7 @@ static int collect(const char *s, size_t n, char buf[16], size_t *count, unsigne
 			i += sl;
 			continue;
 		}
-		*why = c >= 0x80 && !utf8_ok(u + i, n - i) ? &vg_reason_bad_utf8 : &bad_char;
+		*why = c >= 0x80 && !vg_utf8_seq(u + i, n - i) ? &vg_reason_bad_utf8 : &bad_char;
 		return VG_EINVAL;
 	}
 	*count = k;

@@ -116,23 +116,6 @@ static size_t unicode_sep(const unsigned char *p, size_t left, int *space)
 	return 0;
 }
 
-/* Whether a well-formed UTF-8 sequence starts at p (left bytes). */
-static int utf8_ok(const unsigned char *p, size_t left)
-{
-	unsigned c = p[0];
-	size_t len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-	if (!len || len > left)
-		return 0;
-	unsigned cp = c & (0xFFu >> (len + 1));
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3Fu);
-	}
-	static const unsigned min[5] = {0, 0, 0x80, 0x800, 0x10000};
-	return cp >= min[len] && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
-}
-
 /* Whether c is ASCII whitespace. */
 static int is_blank(unsigned c)
 {
@@ -171,7 +154,7 @@ static const vg_reason *scan(const char *s, size_t n, dial *p)
 			int space;
 			size_t k = unicode_sep(u + i, n - i, &space);
 			if (!k)
-				return utf8_ok(u + i, n - i) ? &bad_char : &vg_reason_bad_utf8;
+				return vg_utf8_seq(u + i, n - i) ? &bad_char : &vg_reason_bad_utf8;
 			seen |= !space;
 			i += k - 1;
 			continue;

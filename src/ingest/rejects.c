@@ -24,39 +24,6 @@
 
 static const char header[] = "file\tline\treason\tmessage\traw\n";
 
-/* Length of the well-formed UTF-8 sequence at p (n bytes left), 0 if none. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned c = p[0];
-	size_t len;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-		min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	unsigned cp = c & (0x7F >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
 size_t vgi_escape(const char *s, size_t n, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -64,7 +31,7 @@ size_t vgi_escape(const char *s, size_t n, char *out)
 	char *o = out;
 	for (size_t i = 0; i < n;) {
 		unsigned c = p[i];
-		size_t l = utf8_len(p + i, n - i);
+		size_t l = vg_utf8_seq(p + i, n - i);
 		if (l > 1) {
 			memcpy(o, p + i, l);
 			o += l;

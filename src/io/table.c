@@ -148,65 +148,6 @@ struct vg_table {
 
 /* ------------------------------------------------------------ encodings */
 
-/* Well-formedness per Unicode table 3-7, sixteen (or eight) ASCII bytes at a time. */
-bool vg_utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s, *e = p + n;
-	while (p < e) {
-#ifdef __SSE2__
-		if (e - p >= 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-			unsigned m = (unsigned)_mm_movemask_epi8(v);
-			if (!m) {
-				p += 16;
-				continue;
-			}
-			p += __builtin_ctz(m); /* the first byte that is not ASCII */
-		}
-#endif
-		if (e - p >= 8) {
-			uint64_t w;
-			memcpy(&w, p, 8);
-			if (!(w & 0x8080808080808080ull)) {
-				p += 8;
-				continue;
-			}
-		}
-		unsigned c = *p;
-		if (c < 0x80) {
-			p++;
-			continue;
-		}
-		if (c < 0xC2)
-			return false;
-		if (c < 0xE0) {
-			if (e - p < 2 || (p[1] & 0xC0) != 0x80)
-				return false;
-			p += 2;
-			continue;
-		}
-		if (c < 0xF0) {
-			if (e - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
-				return false;
-			if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0))
-				return false; /* overlong, surrogate */
-			p += 3;
-			continue;
-		}
-		if (c < 0xF5) {
-			if (e - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
-			    (p[3] & 0xC0) != 0x80)
-				return false;
-			if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90))
-				return false; /* overlong, > U+10FFFF */
-			p += 4;
-			continue;
-		}
-		return false;
-	}
-	return true;
-}
-
 /* Windows-1252 0x80..0x9F; the undefined bytes map to the C1 control of the same value. */
 static const uint16_t cp1252_high[32] = {
     0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,

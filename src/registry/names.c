@@ -89,48 +89,13 @@ void vgr_section_name(unsigned idx, char *out, size_t cap)
 		snprintf(out, cap, "section %u", idx);
 }
 
-/* Length of the UTF-8 sequence at s[0..n) (1..4), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len;
-	uint32_t cp;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	if (cp >= 0x80 && cp < 0xa0) /* C1 controls */
-		return 0;
-	return len;
-}
-
 bool vgr_text_ok(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
 		if (u[i] < 0x20 || u[i] == 0x7f)
 			return false;
-		size_t l = utf8_seq(u + i, n - i);
+		size_t l = vg_utf8_seq(u + i, n - i);
 		if (!l)
 			return false;
 		i += l;
@@ -175,7 +140,7 @@ size_t vg_regfile_display_name(const char *path, char *out)
 	size_t cut = 0;
 	const unsigned char *u = (const unsigned char *)base;
 	while (cut < n) {
-		size_t l = utf8_seq(u + cut, n - cut);
+		size_t l = vg_utf8_seq(u + cut, n - cut);
 		if (cut + l > VG_REGFILE_NAME_MAX)
 			break;
 		cut += l;

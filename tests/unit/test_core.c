@@ -8,8 +8,10 @@
 #include <curl/curl.h>
 #include <gmime/gmime.h>
 #include <microhttpd.h>
+#include <unicode/utf8.h>
 #include <netinet/in.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -75,6 +77,57 @@ static void test_fdio(void **state)
 	close(fd);
 	assert_int_equal(vg_write_all(fd, "x", 1), -1);
 	assert_int_equal(errno, EBADF);
+}
+
+/* The well-formed sequence at b[0..n) by ICU's U8_NEXT: its length, or 0. */
+static size_t icu_seq(const unsigned char *b, int32_t n)
+{
+	int32_t i = 0;
+	UChar32 c;
+	U8_NEXT(b, i, n, c);
+	return c < 0 ? 0 : (size_t)i;
+}
+
+/* s[0..n) well-formed by ICU. */
+static bool icu_valid(const unsigned char *s, int32_t n)
+{
+	for (int32_t i = 0; i < n;) {
+		UChar32 c;
+		U8_NEXT(s, i, n, c);
+		if (c < 0)
+			return false;
+	}
+	return true;
+}
+
+/* vg_utf8_seq and vg_utf8_valid against ICU's U8_NEXT: every sequence of
+ * 1 to 3 bytes, and a million 4-byte ones of each lead byte F0 to F7. */
+static void test_utf8(void **state)
+{
+	(void)state;
+	unsigned char b[4];
+	for (uint32_t v = 0; v < 1u << 24; v++) {
+		b[0] = (unsigned char)(v >> 16);
+		b[1] = (unsigned char)(v >> 8);
+		b[2] = (unsigned char)v;
+		if (vg_utf8_seq(b, 3) != icu_seq(b, 3) || vg_utf8_seq(b, 2) != icu_seq(b, 2) ||
+		    vg_utf8_valid((const char *)b, 3) != icu_valid(b, 3))
+			fail_msg("%02X %02X %02X", b[0], b[1], b[2]);
+	}
+	uint64_t x = 88172645463325252ull;
+	for (int i = 0; i < 1 << 20; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		b[0] = (unsigned char)(0xF0 + (x & 7));
+		b[1] = (unsigned char)(x >> 8);
+		b[2] = (unsigned char)(x >> 16);
+		b[3] = (unsigned char)(x >> 24);
+		if (i & 1) /* continuation bytes, to reach the valid ones */
+			for (int k = 1; k < 4; k++)
+				b[k] = (unsigned char)(0x80 | (b[k] & 0x3F));
+		if (vg_utf8_seq(b, 4) != icu_seq(b, 4) || vg_utf8_seq(b, 3) != 0 ||
+		    vg_utf8_valid((const char *)b, 4) != icu_valid(b, 4))
+			fail_msg("%02X %02X %02X %02X", b[0], b[1], b[2], b[3]);
+	}
 }
 
 static void test_strerror(void **state)
@@ -234,6 +287,7 @@ int main(void)
 	    cmocka_unit_test(test_strerror), cmocka_unit_test(test_err_set),
 	    cmocka_unit_test(test_lang),     cmocka_unit_test(test_alloc),
 	    cmocka_unit_test(test_lazy),     cmocka_unit_test(test_fdio),
+	    cmocka_unit_test(test_utf8),
 	    cmocka_unit_test(test_buf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
