@@ -16,7 +16,11 @@
 // Prints one line per check and exits 1 at the first failure.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { pwnedPassword, pwnedPasswordRange } from 'hibp';
+import { createRequire } from 'node:module';
+
+// hibp's CommonJS build: its ES module build calls require() to install
+// undici on Node.js 18 (Debian 12's), which an ES module cannot do.
+const { pwnedPassword, pwnedPasswordRange } = createRequire(import.meta.url)('hibp');
 
 const args = process.argv.slice(2);
 let base = null, ntlmBase = null, dynamic = false, expectFile = null;
