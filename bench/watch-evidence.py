@@ -65,7 +65,8 @@ def evidence(k, o, y, days):
 def main():
     d, seeds = sys.argv[1], sys.argv[2:]
     print("seed | insider delay | first day: known, orphans, expected share, learned days | "
-          "evidence (nats) | benign account-days with as much | per 10,000")
+          "evidence (nats) | benign account-days with as much | per 10,000 | "
+          "benign account-days per 10,000 at 7.8, 8.5, 10 nats or more")
     for s in seeds:
         incident_accounts, insider = set(), None
         for line in open(f"{d}/truth-{s}.jsonl"):
@@ -95,8 +96,10 @@ def main():
             print(f"{s} | {delay} | insider's first day not in the trace |")
             continue
         ge = sum(e >= first[4] for e in benign)
+        at = ", ".join("%.2f" % (sum(e >= t for e in benign) / len(benign) * 1e4)
+                       for t in (7.8, 8.5, 10.0))
         print(f"{s} | {delay} | {first[0]}, {first[1]}, {first[2]:.3f}, {first[3]} | "
-              f"{first[4]:.1f} | {ge} of {len(benign)} | {ge / len(benign) * 1e4:.2f}")
+              f"{first[4]:.1f} | {ge} of {len(benign)} | {ge / len(benign) * 1e4:.2f} | {at}")
 
 
 if __name__ == "__main__":
