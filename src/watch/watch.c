@@ -891,17 +891,35 @@ static double novelty_neff(const acct_t *a)
 	return NOV_NEFF * (f < 1 ? f : 1);
 }
 
-/* Today's score: -log of the tail probability of its orphans (0 when not
- * above the expected + 2 sd). */
-static float novelty_score(const acct_t *a)
+/* The known reads the day's orphans are judged against (at least
+ * NOV_MIN_KNOWN), + 1. */
+static double novelty_r(const acct_t *a)
 {
-	double r = (a->d_known > NOV_MIN_KNOWN ? a->d_known : NOV_MIN_KNOWN) + 1, mean, sd;
+	return (a->d_known > NOV_MIN_KNOWN ? a->d_known : NOV_MIN_KNOWN) + 1;
+}
+
+/* Today's score: -log of the tail probability of its orphans (0 when not
+ * above the expected + 2 sd), less the early-day margin when `early` (the
+ * test within the day; not the whole day's). */
+static float novelty_score(const acct_t *a, bool early)
+{
+	double r = novelty_r(a), mean, sd;
 	novelty_moments(r, a->y0, novelty_neff(a), &mean, &sd);
 	if (a->d_orph <= mean + 2 * sd)
 		return 0;
-	double early = NOV_EARLY * (NOV_EARLY_K - (double)a->d_known);
-	return (float)(-novelty_logtail(a->d_orph, r, a->y0, novelty_neff(a)) -
-	               (early > 0 ? early : 0));
+	double m = early ? NOV_EARLY * (NOV_EARLY_K - (double)a->d_known) : 0;
+	return (float)(-novelty_logtail(a->d_orph, r, a->y0, novelty_neff(a)) - (m > 0 ? m : 0));
+}
+
+/* A finding of the novelty test (slot: 0 within the day, 1 across days,
+ * 2 the whole day) at t: today's orphans against the expected ones before
+ * r known reads. */
+static void novelty_find(vg_watch *w, acct_t *a, uint32_t slot, double r, int64_t t)
+{
+	double mean, sd;
+	novelty_moments(r, a->y0, novelty_neff(a), &mean, &sd);
+	a->r[VG_RULE_BASELINE].slot = slot;
+	find(w, a, VG_RULE_BASELINE, 10, t, a->d_orph, (uint32_t)(mean + 0.5));
 }
 
 /* Today's log likelihood ratio so far: orphans NOV_RHO times as likely
@@ -917,10 +935,7 @@ static double novelty_llr(const acct_t *a)
 /* The test across days finds (at t): the CUSUM starts again. */
 static void novelty_days_found(vg_watch *w, acct_t *a, int64_t t)
 {
-	double mean, sd;
-	novelty_moments((double)a->d_known + 1, a->y0, novelty_neff(a), &mean, &sd);
-	a->r[VG_RULE_BASELINE].slot = 1; /* over several days */
-	find(w, a, VG_RULE_BASELINE, 10, t, a->d_orph, (uint32_t)(mean + 0.5));
+	novelty_find(w, a, 1, (double)a->d_known + 1, t);
 	a->nov_c = 0;
 	a->nov_fired = true;
 }
@@ -1018,20 +1033,11 @@ static void novelty_close(vg_watch *w, acct_t *a, int64_t t, bool find_on)
 	float h = (float)w->o.novelty_h;
 	if (!find_on || a->nov_days < NOV_CLOSE_DAYS || a->d_reads < 10 || a->nov_max >= h)
 		return;
-	double r = (a->d_known > NOV_MIN_KNOWN ? a->d_known : NOV_MIN_KNOWN) + 1, mean, sd;
-	double n = novelty_neff(a);
-	if (n * (1 - (double)a->y0) <= 2.5) /* too unsure for moments */
-		return;
-	novelty_moments(r, a->y0, n, &mean, &sd);
-	if (a->d_orph <= mean + 2 * sd)
-		return;
-	float s = (float)-novelty_logtail(a->d_orph, r, a->y0, n);
+	float s = novelty_score(a, false);
 	if (s > a->nov_max)
 		a->nov_max = s;
-	if (s >= h) {
-		a->r[VG_RULE_BASELINE].slot = 2; /* the whole day */
-		find(w, a, VG_RULE_BASELINE, 10, t, a->d_orph, (uint32_t)(mean + 0.5));
-	}
+	if (s >= h)
+		novelty_find(w, a, 2, novelty_r(a), t);
 }
 
 /* The stream entered local hour `hour` (at t): closes the days of the
@@ -1056,17 +1062,12 @@ static void novelty_read(vg_watch *w, acct_t *a, int kind, bool find_on, int64_t
 	a->d_orph++;
 	if (!find_on || a->nov_days < NOV_MIN_DAYS)
 		return;
-	float s = novelty_score(a), before = a->nov_max;
+	float s = novelty_score(a, true), before = a->nov_max;
 	if (s > a->nov_max)
 		a->nov_max = s;
 	/* a finding when the score first crosses the threshold today */
-	if (s >= (float)w->o.novelty_h && before < (float)w->o.novelty_h) {
-		double mean, sd;
-		double r = (a->d_known > NOV_MIN_KNOWN ? a->d_known : NOV_MIN_KNOWN) + 1;
-		novelty_moments(r, a->y0, novelty_neff(a), &mean, &sd);
-		a->r[VG_RULE_BASELINE].slot = 0; /* within the day */
-		find(w, a, VG_RULE_BASELINE, 10, t, a->d_orph, (uint32_t)(mean + 0.5));
-	}
+	if (s >= (float)w->o.novelty_h && before < (float)w->o.novelty_h)
+		novelty_find(w, a, 0, novelty_r(a), t);
 	/* the test across days, with today so far */
 	if (!a->nov_fired && a->nov_c + novelty_llr(a) >= NOV_DAYS_H)
 		novelty_days_found(w, a, t);
