@@ -61,12 +61,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    vg_report_check(&in, lang, &err) == 0) {
 			for (int fmt = 0; fmt < 3; fmt++) {
 				vg_report_buf b;
-				vg_report_buf_init(&b, VG_REPORT_MAX_BYTES);
+				vg_buf_init(&b, VG_REPORT_MAX_BYTES);
 				check(vg_report_write(&in, fmt, lang, &b, &err) == 0);
 				check(b.len > 0 && strlen(b.data) == b.len);
 				if (fmt == VG_REPORT_HTML)
 					check(!strstr(b.data, "<script"));
-				vg_report_buf_release(&b);
+				vg_buf_release(&b);
 			}
 		}
 	}

@@ -48,25 +48,8 @@
 
 /* ------------------------------------------------------------ buffers */
 
-/* A vg_buf (vigie/core.h). */
+/* A vg_buf (vigie/core.h): vg_buf_init(), vg_buf_put()... */
 typedef vg_buf vg_notify_buf;
-
-static inline void vg_notify_buf_init(vg_notify_buf *b, size_t max)
-{
-	vg_buf_init(b, max);
-}
-static inline void vg_notify_buf_release(vg_notify_buf *b)
-{
-	vg_buf_release(b);
-}
-static inline void vg_notify_buf_put(vg_notify_buf *b, const void *s, size_t n)
-{
-	vg_buf_put(b, s, n);
-}
-static inline void vg_notify_buf_puts(vg_notify_buf *b, const char *s)
-{
-	vg_buf_puts(b, s);
-}
 
 /* ------------------------------------------------------------ encoders */
 

@@ -178,15 +178,6 @@ typedef vg_buf vg_report_buf;
 
 #define VG_REPORT_MAX_BYTES (16 * 1024 * 1024)
 
-static inline void vg_report_buf_init(vg_report_buf *b, size_t max)
-{
-	vg_buf_init(b, max);
-}
-static inline void vg_report_buf_release(vg_report_buf *b)
-{
-	vg_buf_release(b);
-}
-
 typedef enum { VG_REPORT_MARKDOWN, VG_REPORT_JSON, VG_REPORT_HTML } vg_report_format;
 
 /* Appends the report to out. VG_EINVAL (bad input, see vg_report_check),

@@ -559,8 +559,8 @@ static int step_notify(demo *d)
 		rc = vg_notify_run(&o, files, n, &res, &err);
 	}
 	vg_notify_buf msg, txt;
-	vg_notify_buf_init(&msg, 2 * VG_NOTIFY_BODY_MAX);
-	vg_notify_buf_init(&txt, VG_NOTIFY_BODY_MAX);
+	vg_buf_init(&msg, 2 * VG_NOTIFY_BODY_MAX);
+	vg_buf_init(&txt, VG_NOTIFY_BODY_MAX);
 	if (rc == 0) {
 		const vg_notify_counts *k = &res.counts;
 		printf(L("  %s messages : %s courriels, %s SMS (une adresse, un message ; les "
@@ -593,8 +593,8 @@ static int step_notify(demo *d)
 			}
 		}
 	}
-	vg_notify_buf_release(&msg);
-	vg_notify_buf_release(&txt);
+	vg_buf_release(&msg);
+	vg_buf_release(&txt);
 	vg_config_release(&cfg);
 	free(text);
 	vg_registry_close(reg);

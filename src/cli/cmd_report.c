@@ -204,7 +204,7 @@ static int run(int argc, char **argv)
 	vg_config cfg;
 	vg_config_init(&cfg, cli_lang);
 	vg_report_buf buf;
-	vg_report_buf_init(&buf, VG_REPORT_MAX_BYTES);
+	vg_buf_init(&buf, VG_REPORT_MAX_BYTES);
 	int status = EXIT_OK;
 	if (vg_config_load(&cfg, config, &err) != 0 ||
 	    vg_report_from_config(&cfg, now, &in, &err) != 0) {
@@ -223,7 +223,7 @@ static int run(int argc, char **argv)
 			    L("écriture impossible de %s : %s", "cannot write %s: %s"),
 			    out ? out : L("la sortie standard", "standard output"), strerror(e));
 	}
-	vg_report_buf_release(&buf);
+	vg_buf_release(&buf);
 	vg_config_release(&cfg);
 	vg_registry_close(r);
 	return status;

@@ -86,16 +86,16 @@ static void qp_line(vg_notify_buf *out, const unsigned char *s, size_t n)
 		size_t w = enc ? 3 : 1;
 		/* room for this and a soft break "=" unless it is the last char */
 		if (col + w > (last ? 76 : 75)) {
-			vg_notify_buf_put(out, "=\r\n", 3);
+			vg_buf_put(out, "=\r\n", 3);
 			col = 0;
 			if (c == '.' || (c == 'F' && n - i >= 5 && !memcmp(s + i, "From ", 5)))
 				enc = true, w = 3;
 		}
 		if (enc) {
 			char e[3] = {'=', hexd[c >> 4], hexd[c & 15]};
-			vg_notify_buf_put(out, e, 3);
+			vg_buf_put(out, e, 3);
 		} else {
-			vg_notify_buf_put(out, &c, 1);
+			vg_buf_put(out, &c, 1);
 		}
 		col += w;
 	}
@@ -114,7 +114,7 @@ void vg_notify_qp(vg_notify_buf *out, const char *text, size_t n)
 			le--;
 		qp_line(out, s + a, le - a);
 		if (e < n)
-			vg_notify_buf_put(out, "\r\n", 2);
+			vg_buf_put(out, "\r\n", 2);
 		a = e + 1;
 	}
 }
@@ -175,8 +175,8 @@ static void encoded_words(vg_notify_buf *out, const char *value, size_t col)
 		word[wl++] = '?';
 		word[wl++] = '=';
 		if (!first)
-			vg_notify_buf_put(out, "\r\n ", 3);
-		vg_notify_buf_put(out, word, wl);
+			vg_buf_put(out, "\r\n ", 3);
+		vg_buf_put(out, word, wl);
 		first = false;
 	}
 }
@@ -195,36 +195,36 @@ static bool plain_ascii(const char *s)
 
 void vg_notify_header_text(vg_notify_buf *out, const char *name, const char *value)
 {
-	vg_notify_buf_puts(out, name);
-	vg_notify_buf_put(out, ": ", 2);
+	vg_buf_puts(out, name);
+	vg_buf_put(out, ": ", 2);
 	if (plain_ascii(value) && strlen(name) + 2 + strlen(value) <= 78)
-		vg_notify_buf_puts(out, value);
+		vg_buf_puts(out, value);
 	else
 		encoded_words(out, value, strlen(name) + 2);
-	vg_notify_buf_put(out, "\r\n", 2);
+	vg_buf_put(out, "\r\n", 2);
 }
 
 void vg_notify_header_mailbox(vg_notify_buf *out, const char *name, const char *display,
                               const char *addr)
 {
-	vg_notify_buf_puts(out, name);
-	vg_notify_buf_put(out, ": ", 2);
+	vg_buf_puts(out, name);
+	vg_buf_put(out, ": ", 2);
 	if (display && *display) {
 		bool atoms = strlen(display) < 60;
 		for (const char *p = display; *p && atoms; p++)
 			atoms = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 			        (*p >= '0' && *p <= '9') || *p == ' ';
 		if (atoms)
-			vg_notify_buf_puts(out, display);
+			vg_buf_puts(out, display);
 		else
 			encoded_words(out, display, strlen(name) + 2);
-		vg_notify_buf_put(out, " <", 2);
-		vg_notify_buf_puts(out, addr);
-		vg_notify_buf_put(out, ">", 1);
+		vg_buf_put(out, " <", 2);
+		vg_buf_puts(out, addr);
+		vg_buf_put(out, ">", 1);
 	} else {
-		vg_notify_buf_puts(out, addr);
+		vg_buf_puts(out, addr);
 	}
-	vg_notify_buf_put(out, "\r\n", 2);
+	vg_buf_put(out, "\r\n", 2);
 }
 
 /* ------------------------------------------------------------ GSM-7 */

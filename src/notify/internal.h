@@ -18,7 +18,6 @@
 
 #define T(lang, fr, en) ((lang) == VG_LANG_EN ? (en) : (fr))
 
-#define nb_printf vg_buf_printf
 size_t nb_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
 
 /*

@@ -214,13 +214,13 @@ static void date_words(vg_notify_buf *b, const char *iso, vg_lang lang)
 	                                  "September", "October",  "November", "December"};
 	unsigned y = 0, m = 0, d = 0;
 	if (sscanf(iso, "%4u-%2u-%2u", &y, &m, &d) != 3 || m < 1 || m > 12) {
-		vg_notify_buf_puts(b, iso);
+		vg_buf_puts(b, iso);
 		return;
 	}
 	if (lang == VG_LANG_EN)
-		nb_printf(b, "%u %s %u", d, en[m - 1], y);
+		vg_buf_printf(b, "%u %s %u", d, en[m - 1], y);
 	else
-		nb_printf(b, "%u%s %s %u", d, d == 1 ? "er" : "", fr[m - 1], y);
+		vg_buf_printf(b, "%u%s %s %u", d, d == 1 ? "er" : "", fr[m - 1], y);
 }
 
 /* The content as a list of blocks, laid out as text or as HTML. */
@@ -244,18 +244,18 @@ static void html_esc(vg_notify_buf *b, const char *s, size_t n)
 		                                : NULL;
 		if (!rep)
 			continue;
-		vg_notify_buf_put(b, s + a, i - a);
-		vg_notify_buf_puts(b, rep);
+		vg_buf_put(b, s + a, i - a);
+		vg_buf_puts(b, rep);
 		a = i + 1;
 	}
-	vg_notify_buf_put(b, s + a, n - a);
+	vg_buf_put(b, s + a, n - a);
 }
 
 /* Appends text wrapped at 72 columns; first and rest are indents. */
 static void wrap(vg_notify_buf *b, const char *s, size_t n, const char *first, const char *rest)
 {
 	size_t col = 0, i = 0;
-	vg_notify_buf_puts(b, first);
+	vg_buf_puts(b, first);
 	col = strlen(first);
 	bool line_start = true;
 	while (i < n) {
@@ -270,27 +270,27 @@ static void wrap(vg_notify_buf *b, const char *s, size_t n, const char *first, c
 		if (w == i)
 			break;
 		if (!line_start && col + 1 + chars > 72) {
-			vg_notify_buf_puts(b, "\n");
-			vg_notify_buf_puts(b, rest);
+			vg_buf_puts(b, "\n");
+			vg_buf_puts(b, rest);
 			col = strlen(rest);
 			line_start = true;
 		}
 		if (!line_start) {
-			vg_notify_buf_put(b, " ", 1);
+			vg_buf_put(b, " ", 1);
 			col++;
 		}
-		vg_notify_buf_put(b, s + i, w - i);
+		vg_buf_put(b, s + i, w - i);
 		col += chars;
 		line_start = false;
 		i = w;
 	}
-	vg_notify_buf_puts(b, "\n");
+	vg_buf_puts(b, "\n");
 }
 
 static void close_list(layout *L)
 {
 	if (L->in_list) {
-		vg_notify_buf_puts(L->b, L->html ? "</ul>\n" : "\n");
+		vg_buf_puts(L->b, L->html ? "</ul>\n" : "\n");
 		L->in_list = false;
 	}
 }
@@ -304,22 +304,22 @@ static void block(layout *L, bk_kind k, const char *s)
 	if (L->html) {
 		switch (k) {
 		case BK_TITLE:
-			vg_notify_buf_puts(L->b, "<h2>");
+			vg_buf_puts(L->b, "<h2>");
 			html_esc(L->b, s, n);
-			vg_notify_buf_puts(L->b, "</h2>\n");
+			vg_buf_puts(L->b, "</h2>\n");
 			break;
 		case BK_PARA:
-			vg_notify_buf_puts(L->b, "<p>");
+			vg_buf_puts(L->b, "<p>");
 			html_esc(L->b, s, n);
-			vg_notify_buf_puts(L->b, "</p>\n");
+			vg_buf_puts(L->b, "</p>\n");
 			break;
 		case BK_ITEM:
 			if (!L->in_list)
-				vg_notify_buf_puts(L->b, "<ul>\n");
+				vg_buf_puts(L->b, "<ul>\n");
 			L->in_list = true;
-			vg_notify_buf_puts(L->b, "<li>");
+			vg_buf_puts(L->b, "<li>");
 			html_esc(L->b, s, n);
-			vg_notify_buf_puts(L->b, "</li>\n");
+			vg_buf_puts(L->b, "</li>\n");
 			break;
 		case BK_END:
 			break;
@@ -332,16 +332,16 @@ static void block(layout *L, bk_kind k, const char *s)
 		size_t chars = 0;
 		for (size_t i = 0; i < n; i++)
 			chars += ((unsigned char)s[i] & 0xC0) != 0x80;
-		vg_notify_buf_put(L->b, s, n);
-		vg_notify_buf_puts(L->b, "\n");
+		vg_buf_put(L->b, s, n);
+		vg_buf_puts(L->b, "\n");
 		for (size_t i = 0; i < chars; i++)
-			vg_notify_buf_put(L->b, "-", 1);
-		vg_notify_buf_puts(L->b, "\n\n");
+			vg_buf_put(L->b, "-", 1);
+		vg_buf_puts(L->b, "\n\n");
 		break;
 	}
 	case BK_PARA:
 		wrap(L->b, s, n, "", "");
-		vg_notify_buf_puts(L->b, "\n");
+		vg_buf_puts(L->b, "\n");
 		break;
 	case BK_ITEM:
 		L->in_list = true;
@@ -380,23 +380,24 @@ static void content(layout *L, const vg_notify_settings *s, const vg_notify_sour
                     uint16_t cats, uint16_t sources, vg_lang lang)
 {
 	vg_notify_buf t;
-	vg_notify_buf_init(&t, 64 * 1024);
+	vg_buf_init(&t, 64 * 1024);
 	const char *org = s->org_name ? s->org_name : "";
 	bool special = (sources & src->special) != 0;
 
 	block(L, BK_PARA, T(lang, "Madame, Monsieur,", "Dear Sir or Madam,"));
-	nb_printf(&t,
-	          T(lang,
-	            "%s vous informe d'une violation de données personnelles qui vous concerne. "
-	            "La loi (article 34 du RGPD) nous impose de vous le dire, et nous vous devons "
-	            "une information claire : ce message dit exactement quelles données vous "
-	            "concernant ont été exposées, ce que cela peut entraîner et comment vous "
-	            "protéger.",
-	            "%s is writing to tell you about a personal data breach that concerns you. "
-	            "The law (GDPR article 34) requires us to tell you, and we owe you a clear "
-	            "account: this message says exactly which data about you was exposed, what "
-	            "it may lead to and how to protect yourself."),
-	          org);
+	vg_buf_printf(
+	    &t,
+	    T(lang,
+	      "%s vous informe d'une violation de données personnelles qui vous concerne. "
+	      "La loi (article 34 du RGPD) nous impose de vous le dire, et nous vous devons "
+	      "une information claire : ce message dit exactement quelles données vous "
+	      "concernant ont été exposées, ce que cela peut entraîner et comment vous "
+	      "protéger.",
+	      "%s is writing to tell you about a personal data breach that concerns you. "
+	      "The law (GDPR article 34) requires us to tell you, and we owe you a clear "
+	      "account: this message says exactly which data about you was exposed, what "
+	      "it may lead to and how to protect yourself."),
+	    org);
 	block(L, BK_PARA, t.data);
 
 	block(L, BK_TITLE, T(lang, "Ce qui s'est passé", "What happened"));
@@ -404,17 +405,16 @@ static void content(layout *L, const vg_notify_settings *s, const vg_notify_sour
 	if (s->period_start[0] || s->period_end[0]) {
 		nb_reset(&t);
 		if (s->period_start[0] && s->period_end[0]) {
-			vg_notify_buf_puts(&t, T(lang, "Les faits ont eu lieu du ",
-			                         "It took place from "));
+			vg_buf_puts(&t,
+			            T(lang, "Les faits ont eu lieu du ", "It took place from "));
 			date_words(&t, s->period_start, lang);
-			vg_notify_buf_puts(&t, T(lang, " au ", " to "));
+			vg_buf_puts(&t, T(lang, " au ", " to "));
 			date_words(&t, s->period_end, lang);
 		} else {
-			vg_notify_buf_puts(&t, T(lang, "Les faits ont commencé le ",
-			                         "It started on "));
+			vg_buf_puts(&t, T(lang, "Les faits ont commencé le ", "It started on "));
 			date_words(&t, s->period_start[0] ? s->period_start : s->period_end, lang);
 		}
-		vg_notify_buf_puts(&t, ".");
+		vg_buf_puts(&t, ".");
 		block(L, BK_PARA, t.data);
 	}
 
@@ -423,23 +423,24 @@ static void content(layout *L, const vg_notify_settings *s, const vg_notify_sour
 	unsigned nsrc = 0;
 	for (unsigned i = 0; i < src->n; i++)
 		if (sources & (1u << i)) {
-			nb_printf(&t, "%s%s", nsrc ? ", " : "", src->name[i]);
+			vg_buf_printf(&t, "%s%s", nsrc ? ", " : "", src->name[i]);
 			nsrc++;
 		}
 	vg_notify_buf t2;
-	vg_notify_buf_init(&t2, 64 * 1024);
-	nb_printf(&t2,
-	          nsrc > 1 ? T(lang,
-	                       "Les données suivantes vous concernant figurent dans les fichiers "
-	                       "extraits (sources : %s) :",
-	                       "The following data about you is in the files that were taken "
-	                       "(sources: %s):")
-	                   : T(lang,
-	                       "Les données suivantes vous concernant figurent dans les fichiers "
-	                       "extraits (source : %s) :",
-	                       "The following data about you is in the files that were taken "
-	                       "(source: %s):"),
-	          t.data ? t.data : "");
+	vg_buf_init(&t2, 64 * 1024);
+	vg_buf_printf(&t2,
+	              nsrc > 1
+	                  ? T(lang,
+	                      "Les données suivantes vous concernant figurent dans les fichiers "
+	                      "extraits (sources : %s) :",
+	                      "The following data about you is in the files that were taken "
+	                      "(sources: %s):")
+	                  : T(lang,
+	                      "Les données suivantes vous concernant figurent dans les fichiers "
+	                      "extraits (source : %s) :",
+	                      "The following data about you is in the files that were taken "
+	                      "(source: %s):"),
+	              t.data ? t.data : "");
 	block(L, BK_PARA, t2.data);
 	for (unsigned c = 0; c < VG_CAT__COUNT; c++)
 		if (cats & VG_CAT_BIT(c))
@@ -455,16 +456,17 @@ static void content(layout *L, const vg_notify_settings *s, const vg_notify_sour
 		unsigned k = 0;
 		for (unsigned i = 0; i < src->n; i++)
 			if (sources & src->special & (1u << i))
-				nb_printf(&t, "%s%s", k++ ? ", " : "", src->name[i]);
+				vg_buf_printf(&t, "%s%s", k++ ? ", " : "", src->name[i]);
 		nb_reset(&t2);
-		nb_printf(&t2,
-		          T(lang,
-		            "Votre présence dans les fichiers de %s peut, à elle seule, laisser "
-		            "deviner un handicap : c'est une donnée sensible (article 9 du RGPD), "
-		            "que nous protégeons d'autant plus.",
-		            "Being in %s's files may, by itself, reveal a disability: this is "
-		            "sensitive data (GDPR article 9), which calls for even more care."),
-		          t.data);
+		vg_buf_printf(
+		    &t2,
+		    T(lang,
+		      "Votre présence dans les fichiers de %s peut, à elle seule, laisser "
+		      "deviner un handicap : c'est une donnée sensible (article 9 du RGPD), "
+		      "que nous protégeons d'autant plus.",
+		      "Being in %s's files may, by itself, reveal a disability: this is "
+		      "sensitive data (GDPR article 9), which calls for even more care."),
+		    t.data);
 		block(L, BK_PARA, t2.data);
 	}
 
@@ -473,8 +475,9 @@ static void content(layout *L, const vg_notify_settings *s, const vg_notify_sour
 		if (!(cats & VG_CAT_BIT(c)))
 			continue;
 		nb_reset(&t);
-		nb_printf(&t, T(lang, "%s : %s", "%s: %s"), vg_datacat_label((vg_datacat)c, lang),
-		          vg_report_consequence((vg_datacat)c, lang));
+		vg_buf_printf(&t, T(lang, "%s : %s", "%s: %s"),
+		              vg_datacat_label((vg_datacat)c, lang),
+		              vg_report_consequence((vg_datacat)c, lang));
 		block(L, BK_ITEM, t.data);
 	}
 	if (special)
@@ -502,25 +505,26 @@ static void content(layout *L, const vg_notify_settings *s, const vg_notify_sour
 	vg_advice_list al = vg_advice_for(mask, lang);
 	for (size_t i = 0; i < al.n; i++) {
 		nb_reset(&t);
-		nb_printf(&t, "%s. %s", al.item[i].title, al.item[i].text);
+		vg_buf_printf(&t, "%s. %s", al.item[i].title, al.item[i].text);
 		block(L, BK_ITEM, t.data);
 	}
 
 	block(L, BK_TITLE,
 	      T(lang, "Ce message est-il authentique ?", "Is this message genuine?"));
 	nb_reset(&t);
-	nb_printf(&t,
-	          T(lang,
-	            "Ce message ne contient aucun lien et ne vous demande rien : ni mot de passe, "
-	            "ni coordonnées bancaires, ni paiement. Pour vérifier, tapez vous-même "
-	            "l'adresse %s dans votre navigateur, ou appelez-nous au numéro habituel. "
-	            "Un message qui vous demande de cliquer sur un lien au sujet de cette "
-	            "violation n'est pas de nous.",
-	            "This message holds no link and asks you for nothing: no password, no bank "
-	            "details, no payment. To check, type the address %s into your browser "
-	            "yourself, or call us on the usual number. A message about this breach that "
-	            "asks you to click a link is not from us."),
-	          s->site ? s->site : "");
+	vg_buf_printf(
+	    &t,
+	    T(lang,
+	      "Ce message ne contient aucun lien et ne vous demande rien : ni mot de passe, "
+	      "ni coordonnées bancaires, ni paiement. Pour vérifier, tapez vous-même "
+	      "l'adresse %s dans votre navigateur, ou appelez-nous au numéro habituel. "
+	      "Un message qui vous demande de cliquer sur un lien au sujet de cette "
+	      "violation n'est pas de nous.",
+	      "This message holds no link and asks you for nothing: no password, no bank "
+	      "details, no payment. To check, type the address %s into your browser "
+	      "yourself, or call us on the usual number. A message about this breach that "
+	      "asks you to click a link is not from us."),
+	    s->site ? s->site : "");
 	block(L, BK_PARA, t.data);
 
 	block(L, BK_TITLE, T(lang, "Nous contacter", "Contact us"));
@@ -529,31 +533,31 @@ static void content(layout *L, const vg_notify_settings *s, const vg_notify_sour
 		const char *role = T(lang, "Délégué à la protection des données",
 		                     "Data protection officer");
 		if (s->dpo_name && strcmp(s->dpo_name, role) != 0)
-			nb_printf(&t, T(lang, "%s : %s", "%s: %s"), role, s->dpo_name);
+			vg_buf_printf(&t, T(lang, "%s : %s", "%s: %s"), role, s->dpo_name);
 		else
-			vg_notify_buf_puts(&t, role);
+			vg_buf_puts(&t, role);
 		block(L, BK_ITEM, t.data);
 	}
 	if (s->dpo_email) {
 		nb_reset(&t);
-		nb_printf(&t, "%s%s", T(lang, "Courriel : ", "Email: "), s->dpo_email);
+		vg_buf_printf(&t, "%s%s", T(lang, "Courriel : ", "Email: "), s->dpo_email);
 		block(L, BK_ITEM, t.data);
 	}
 	if (s->dpo_phone) {
 		nb_reset(&t);
-		nb_printf(&t, "%s%s", T(lang, "Téléphone : ", "Phone: "), s->dpo_phone);
+		vg_buf_printf(&t, "%s%s", T(lang, "Téléphone : ", "Phone: "), s->dpo_phone);
 		block(L, BK_ITEM, t.data);
 	}
 	if (s->org_address) {
 		nb_reset(&t);
-		vg_notify_buf_puts(&t, T(lang, "Courrier : ", "Post: "));
-		vg_notify_buf_puts(&t, org);
-		vg_notify_buf_puts(&t, ", ");
+		vg_buf_puts(&t, T(lang, "Courrier : ", "Post: "));
+		vg_buf_puts(&t, org);
+		vg_buf_puts(&t, ", ");
 		for (const char *p = s->org_address; *p; p++) {
 			if (*p == '\n')
-				vg_notify_buf_puts(&t, ", ");
+				vg_buf_puts(&t, ", ");
 			else
-				vg_notify_buf_put(&t, p, 1);
+				vg_buf_put(&t, p, 1);
 		}
 		block(L, BK_ITEM, t.data);
 	}
@@ -567,8 +571,8 @@ static void content(layout *L, const vg_notify_settings *s, const vg_notify_sour
 	        "its site cnil.fr."));
 	block(L, BK_PARA, org);
 	close_list(L);
-	vg_notify_buf_release(&t);
-	vg_notify_buf_release(&t2);
+	vg_buf_release(&t);
+	vg_buf_release(&t2);
 }
 
 const char *vg_notify_subject(vg_lang lang)
@@ -594,44 +598,44 @@ int vg_notify_email_body(const vg_notify_settings *s, const vg_notify_sources *s
                          uint16_t cats, uint16_t sources, vg_lang lang, vg_notify_buf *out)
 {
 	vg_notify_buf text, html;
-	vg_notify_buf_init(&text, VG_NOTIFY_BODY_MAX);
-	vg_notify_buf_init(&html, VG_NOTIFY_BODY_MAX);
+	vg_buf_init(&text, VG_NOTIFY_BODY_MAX);
+	vg_buf_init(&html, VG_NOTIFY_BODY_MAX);
 	layout L = {.b = &text, .html = false};
 	content(&L, s, src, cats, sources, lang);
 	layout H = {.b = &html, .html = true};
-	nb_printf(&html,
-	          "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-	          "<title>",
-	          lang == VG_LANG_EN ? "en" : "fr");
+	vg_buf_printf(&html,
+	              "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+	              "<title>",
+	              lang == VG_LANG_EN ? "en" : "fr");
 	html_esc(&html, vg_notify_subject(lang), strlen(vg_notify_subject(lang)));
-	vg_notify_buf_puts(&html, "</title>\n</head>\n<body style=\"font-family: sans-serif; "
-	                          "max-width: 40em; line-height: 1.4\">\n");
+	vg_buf_puts(&html, "</title>\n</head>\n<body style=\"font-family: sans-serif; "
+	                   "max-width: 40em; line-height: 1.4\">\n");
 	content(&H, s, src, cats, sources, lang);
-	vg_notify_buf_puts(&html, "</body>\n</html>\n");
+	vg_buf_puts(&html, "</body>\n</html>\n");
 
 	size_t before = out->len;
 	char boundary[48];
 	snprintf(boundary, sizeof(boundary), "=_vigie_%02x%04x%04x", (unsigned)lang,
 	         (unsigned)cats, (unsigned)sources);
-	nb_printf(out,
-	          "MIME-Version: 1.0\r\n"
-	          "Content-Type: multipart/alternative; boundary=\"%s\"\r\n"
-	          "\r\n"
-	          "--%s\r\n"
-	          "Content-Type: text/plain; charset=utf-8\r\n"
-	          "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
-	          boundary, boundary);
+	vg_buf_printf(out,
+	              "MIME-Version: 1.0\r\n"
+	              "Content-Type: multipart/alternative; boundary=\"%s\"\r\n"
+	              "\r\n"
+	              "--%s\r\n"
+	              "Content-Type: text/plain; charset=utf-8\r\n"
+	              "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+	              boundary, boundary);
 	vg_notify_qp(out, text.data ? text.data : "", text.len);
-	nb_printf(out,
-	          "\r\n--%s\r\n"
-	          "Content-Type: text/html; charset=utf-8\r\n"
-	          "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
-	          boundary);
+	vg_buf_printf(out,
+	              "\r\n--%s\r\n"
+	              "Content-Type: text/html; charset=utf-8\r\n"
+	              "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+	              boundary);
 	vg_notify_qp(out, html.data ? html.data : "", html.len);
-	nb_printf(out, "\r\n--%s--\r\n", boundary);
+	vg_buf_printf(out, "\r\n--%s--\r\n", boundary);
 	bool full = text.full || html.full || out->full;
-	vg_notify_buf_release(&text);
-	vg_notify_buf_release(&html);
+	vg_buf_release(&text);
+	vg_buf_release(&html);
 	if (full) {
 		out->len = before;
 		return VG_ETOOBIG;
@@ -661,18 +665,19 @@ static void rfc5322_date(vg_notify_buf *b, int64_t t)
 	int64_t m = mp < 10 ? mp + 3 : mp - 9;
 	if (m <= 2)
 		y++;
-	nb_printf(b, "%s, %02d %s %04d %02d:%02d:%02d %c%02d%02d", wd[((days % 7) + 7) % 7], (int)d,
-	          mo[m - 1], (int)y, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
-	          off < 0 ? '-' : '+', (int)(abs(off) / 3600), (int)(abs(off) / 60 % 60));
+	vg_buf_printf(b, "%s, %02d %s %04d %02d:%02d:%02d %c%02d%02d", wd[((days % 7) + 7) % 7],
+	              (int)d, mo[m - 1], (int)y, (int)(secs / 3600), (int)(secs / 60 % 60),
+	              (int)(secs % 60), off < 0 ? '-' : '+', (int)(abs(off) / 3600),
+	              (int)(abs(off) / 60 % 60));
 }
 
 void nm_headers_fixed(const vg_notify_settings *s, int64_t date, vg_lang lang, vg_notify_buf *pre,
                       vg_notify_buf *subject)
 {
 	/* the same calls, in the same order, as vg_notify_email_headers() */
-	vg_notify_buf_puts(pre, "Date: ");
+	vg_buf_puts(pre, "Date: ");
 	rfc5322_date(pre, date);
-	vg_notify_buf_puts(pre, "\r\n");
+	vg_buf_puts(pre, "\r\n");
 	vg_notify_header_mailbox(pre, "From", s->from_name, s->from);
 	if (s->reply_to)
 		vg_notify_header_mailbox(pre, "Reply-To", NULL, s->reply_to);
@@ -683,18 +688,18 @@ void vg_notify_email_headers(const vg_notify_settings *s, const char *plan_id, u
                              int64_t date, const char *to, size_t to_len, vg_lang lang,
                              vg_notify_buf *out)
 {
-	vg_notify_buf_puts(out, "Date: ");
+	vg_buf_puts(out, "Date: ");
 	rfc5322_date(out, date);
-	vg_notify_buf_puts(out, "\r\n");
+	vg_buf_puts(out, "\r\n");
 	vg_notify_header_mailbox(out, "From", s->from_name, s->from);
 	if (s->reply_to)
 		vg_notify_header_mailbox(out, "Reply-To", NULL, s->reply_to);
-	vg_notify_buf_puts(out, "To: ");
-	vg_notify_buf_put(out, to, to_len);
-	vg_notify_buf_puts(out, "\r\n");
+	vg_buf_puts(out, "To: ");
+	vg_buf_put(out, to, to_len);
+	vg_buf_puts(out, "\r\n");
 	vg_notify_header_text(out, "Subject", vg_notify_subject(lang));
-	nb_printf(out, "Message-ID: <vigie.%s.%llu@%s>\r\n", plan_id, (unsigned long long)seq,
-	          s->domain);
+	vg_buf_printf(out, "Message-ID: <vigie.%s.%llu@%s>\r\n", plan_id, (unsigned long long)seq,
+	              s->domain);
 }
 
 /* ------------------------------------------------------------ SMS */
@@ -731,18 +736,18 @@ static void gsm7_fold(const char *in, vg_notify_buf *out)
 		uint32_t cp;
 		size_t l = nb_utf8_next(p + i, n - i, &cp);
 		if (l == 0) {
-			vg_notify_buf_put(out, "?", 1);
+			vg_buf_put(out, "?", 1);
 			i++;
 			continue;
 		}
 		if (vg_sms_gsm7_cost(cp)) {
-			vg_notify_buf_put(out, p + i, l);
+			vg_buf_put(out, p + i, l);
 		} else {
 			char c = '?';
 			for (size_t k = 0; k < sizeof(fold) / sizeof(fold[0]); k++)
 				if (fold[k].cp == cp)
 					c = fold[k].c;
-			vg_notify_buf_put(out, &c, 1);
+			vg_buf_put(out, &c, 1);
 		}
 		i += l;
 	}
@@ -753,40 +758,40 @@ static void sms_variant(const vg_notify_settings *s, uint16_t cats, vg_lang lang
                         vg_notify_buf *b)
 {
 	const char *org = s->org_name ? s->org_name : "";
-	nb_printf(b, "%s : ", org);
+	vg_buf_printf(b, "%s : ", org);
 	if (lang == VG_LANG_EN) {
 		nb_reset(b);
-		nb_printf(b, "%s: ", org);
+		vg_buf_printf(b, "%s: ", org);
 	}
 	if (v == 0) {
-		vg_notify_buf_puts(b, T(lang, "des données vous concernant (", "data about you ("));
+		vg_buf_puts(b, T(lang, "des données vous concernant (", "data about you ("));
 		unsigned k = 0;
 		for (unsigned c = 0; c < VG_CAT__COUNT; c++)
 			if (cats & VG_CAT_BIT(c))
-				nb_printf(b, "%s%s", k++ ? ", " : "", sms_cat(c, lang));
-		vg_notify_buf_puts(b, T(lang, ") ont été exposées lors d'une fuite de données. ",
-		                        ") was exposed in a data breach. "));
+				vg_buf_printf(b, "%s%s", k++ ? ", " : "", sms_cat(c, lang));
+		vg_buf_puts(b, T(lang, ") ont été exposées lors d'une fuite de données. ",
+		                 ") was exposed in a data breach. "));
 	} else {
-		vg_notify_buf_puts(b, T(lang,
-		                        "des données vous concernant ont été exposées lors d'une "
-		                        "fuite de données. ",
-		                        "data about you was exposed in a data breach. "));
+		vg_buf_puts(b, T(lang,
+		                 "des données vous concernant ont été exposées lors d'une "
+		                 "fuite de données. ",
+		                 "data about you was exposed in a data breach. "));
 	}
-	nb_printf(b,
-	          T(lang,
-	            "Détails et conseils : tapez l'adresse %s dans votre navigateur. Nous ne "
-	            "vous demanderons jamais vos codes par message.",
-	            "Details and advice: type %s into your browser yourself. We will never ask "
-	            "for your codes by message."),
-	          s->site ? s->site : "");
+	vg_buf_printf(b,
+	              T(lang,
+	                "Détails et conseils : tapez l'adresse %s dans votre navigateur. Nous ne "
+	                "vous demanderons jamais vos codes par message.",
+	                "Details and advice: type %s into your browser yourself. We will never ask "
+	                "for your codes by message."),
+	              s->site ? s->site : "");
 }
 
 int vg_notify_sms_text(const vg_notify_settings *s, uint16_t cats, vg_lang lang,
                        vg_notify_buf *out, vg_sms_count *count)
 {
 	vg_notify_buf b, f;
-	vg_notify_buf_init(&b, 4096);
-	vg_notify_buf_init(&f, 4096);
+	vg_buf_init(&b, 4096);
+	vg_buf_init(&f, 4096);
 	int rc = VG_ETOOBIG;
 	for (int fold = 0; fold < 2 && rc; fold++) {
 		for (int v = 0; v < 2 && rc; v++) {
@@ -803,14 +808,14 @@ int vg_notify_sms_text(const vg_notify_settings *s, uint16_t cats, vg_lang lang,
 				continue;
 			if (c.segments <= VG_NOTIFY_SMS_MAX_SEGMENTS &&
 			    (c.encoding == VG_SMS_GSM7 || fold)) {
-				vg_notify_buf_put(out, use->data, use->len);
+				vg_buf_put(out, use->data, use->len);
 				if (count)
 					*count = c;
 				rc = 0;
 			}
 		}
 	}
-	vg_notify_buf_release(&b);
-	vg_notify_buf_release(&f);
+	vg_buf_release(&b);
+	vg_buf_release(&f);
 	return rc;
 }

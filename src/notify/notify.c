@@ -151,12 +151,12 @@ static int get_body(runst *r, vg_notify_channel ch, uint16_t cats, uint16_t sour
 	body *b = bodies_find(&r->bd, key, &fresh);
 	if (fresh) {
 		vg_notify_buf nb;
-		vg_notify_buf_init(&nb, VG_NOTIFY_BODY_MAX);
+		vg_buf_init(&nb, VG_NOTIFY_BODY_MAX);
 		int rc = ch == VG_NOTIFY_EMAIL
 		             ? vg_notify_email_body(r->s, &r->src, cats, sources, lang, &nb)
 		             : vg_notify_sms_text(r->s, cats, lang, &nb, NULL);
 		if (rc) {
-			vg_notify_buf_release(&nb);
+			vg_buf_release(&nb);
 			b->data = NULL;
 			return vg_err_set(r->err, rc, "cannot compose the %s message",
 			                  vg_notify_channel_name(ch));
@@ -446,19 +446,19 @@ static int send_all(runst *r)
 		if (ch == VG_NOTIFY_EMAIL) {
 			/* vg_notify_email_headers(), its fixed lines made once */
 			char num[20];
-			vg_notify_buf_put(&r->hdr, r->hpre.data, r->hpre.len);
-			vg_notify_buf_put(&r->hdr, "To: ", 4);
-			vg_notify_buf_put(&r->hdr, to, alen);
-			vg_notify_buf_put(&r->hdr, "\r\n", 2);
-			vg_notify_buf_put(&r->hdr, r->hsubj.data, r->hsubj.len);
-			vg_notify_buf_put(&r->hdr, r->hmid.data, r->hmid.len);
-			vg_notify_buf_put(&r->hdr, num, nm_u64_dec(num, seq));
-			vg_notify_buf_put(&r->hdr, "@", 1);
-			vg_notify_buf_puts(&r->hdr, r->s->domain);
-			vg_notify_buf_put(&r->hdr, ">\r\n", 3);
+			vg_buf_put(&r->hdr, r->hpre.data, r->hpre.len);
+			vg_buf_put(&r->hdr, "To: ", 4);
+			vg_buf_put(&r->hdr, to, alen);
+			vg_buf_put(&r->hdr, "\r\n", 2);
+			vg_buf_put(&r->hdr, r->hsubj.data, r->hsubj.len);
+			vg_buf_put(&r->hdr, r->hmid.data, r->hmid.len);
+			vg_buf_put(&r->hdr, num, nm_u64_dec(num, seq));
+			vg_buf_put(&r->hdr, "@", 1);
+			vg_buf_puts(&r->hdr, r->s->domain);
+			vg_buf_put(&r->hdr, ">\r\n", 3);
 		} else {
-			nb_printf(&r->hdr, "To: %.*s\r\nFrom: %s\r\n", (int)alen, to,
-			          r->s->sms_sender);
+			vg_buf_printf(&r->hdr, "To: %.*s\r\nFrom: %s\r\n", (int)alen, to,
+			              r->s->sms_sender);
 		}
 		if (ch == VG_NOTIFY_SMS || o->out == VG_NOTIFY_OUT_SPOOL) {
 			nw_spool *sp = ch == VG_NOTIFY_SMS ? r->sms : r->spool;
@@ -468,8 +468,8 @@ static int send_all(runst *r)
 			r->j.sent++;
 		} else {
 			r->msg.len = 0;
-			vg_notify_buf_put(&r->msg, r->hdr.data, r->hdr.len);
-			vg_notify_buf_put(&r->msg, b->data, b->len);
+			vg_buf_put(&r->msg, r->hdr.data, r->hdr.len);
+			vg_buf_put(&r->msg, b->data, b->len);
 			if (o->out == VG_NOTIFY_OUT_MAILDIR)
 				rc = maildir_add(r, seq, r->msg.data, r->msg.len);
 			else if (o->out == VG_NOTIFY_OUT_MBOX)
@@ -611,11 +611,11 @@ int vg_notify_run(const vg_notify_opts *o, const char *const *files, size_t nfil
 	r.err = err;
 	r.jfd = -1;
 	r.mbox_fd = -1;
-	vg_notify_buf_init(&r.hdr, 64 * 1024);
-	vg_notify_buf_init(&r.msg, 2 * VG_NOTIFY_BODY_MAX);
-	vg_notify_buf_init(&r.hpre, 64 * 1024);
-	vg_notify_buf_init(&r.hsubj, 64 * 1024);
-	vg_notify_buf_init(&r.hmid, 1024);
+	vg_buf_init(&r.hdr, 64 * 1024);
+	vg_buf_init(&r.msg, 2 * VG_NOTIFY_BODY_MAX);
+	vg_buf_init(&r.hpre, 64 * 1024);
+	vg_buf_init(&r.hsubj, 64 * 1024);
+	vg_buf_init(&r.hmid, 1024);
 	double t0 = now_s();
 	int64_t now = o->now ? o->now : (int64_t)time(NULL);
 	char state[4096], tmpdir[4200];
@@ -693,9 +693,9 @@ int vg_notify_run(const vg_notify_opts *o, const char *const *files, size_t nfil
 
 	r.date = r.s->date ? r.s->date : r.plan.h.created;
 	nm_headers_fixed(r.s, r.date, o->lang, &r.hpre, &r.hsubj);
-	vg_notify_buf_puts(&r.hmid, "Message-ID: <vigie.");
-	vg_notify_buf_puts(&r.hmid, r.plan_id);
-	vg_notify_buf_puts(&r.hmid, ".");
+	vg_buf_puts(&r.hmid, "Message-ID: <vigie.");
+	vg_buf_puts(&r.hmid, r.plan_id);
+	vg_buf_puts(&r.hmid, ".");
 	vg_notify_sources_from_registry(o->reg, &r.src);
 	r.src.special |= r.s->special_extra;
 	if ((rc = journal_open(&r, state)) != 0)
@@ -766,11 +766,11 @@ out:
 	free(r.pending);
 	bodies_free(&r.bd);
 	np_close(&r.plan);
-	vg_notify_buf_release(&r.hdr);
-	vg_notify_buf_release(&r.msg);
-	vg_notify_buf_release(&r.hpre);
-	vg_notify_buf_release(&r.hsubj);
-	vg_notify_buf_release(&r.hmid);
+	vg_buf_release(&r.hdr);
+	vg_buf_release(&r.msg);
+	vg_buf_release(&r.hpre);
+	vg_buf_release(&r.hsubj);
+	vg_buf_release(&r.hmid);
 	if (tmpdir[0]) {
 		rm_rf_plan(tmpdir);
 		rmdir(tmpdir);
@@ -824,7 +824,7 @@ int vg_notify_text_part(const char *msg, size_t len, vg_notify_buf *out)
 			for (guint i = 0; i < ba->len; i++)
 				if (!(ba->data[i] == '\r' && i + 1 < ba->len &&
 				      ba->data[i + 1] == '\n'))
-					vg_notify_buf_put(out, &ba->data[i], 1);
+					vg_buf_put(out, &ba->data[i], 1);
 			g_object_unref(ms);
 			rc = 0;
 		}

@@ -268,7 +268,7 @@ static int slurp(const char *path, vg_notify_buf *out, vg_err *err)
 		}
 		if (r == 0)
 			break;
-		vg_notify_buf_put(out, buf, (size_t)r);
+		vg_buf_put(out, buf, (size_t)r);
 	}
 	close(fd);
 	return out->full ? vg_err_set(err, VG_ETOOBIG, "%s: too large", path) : 0;
@@ -323,10 +323,10 @@ int vg_notify_spool_message(const char *dir, uint64_t seg, uint64_t n, vg_notify
 		                (unsigned long long)n);
 		goto out;
 	}
-	vg_notify_buf_put(out, nl + 1, hl);
+	vg_buf_put(out, nl + 1, hl);
 	snprintf(p, sizeof(p), "%s/bodies/%016llx.eml", dir, key);
 	if (!strcmp(chan, "sms"))
-		vg_notify_buf_puts(out, "\r\n");
+		vg_buf_puts(out, "\r\n");
 	rc = slurp(p, out, err);
 out:
 	free(rec);

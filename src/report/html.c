@@ -51,11 +51,11 @@ static void h_text(vg_report_buf *b, const char *s, size_t n)
 		default:
 			continue;
 		}
-		rp_put(b, s + from, i - from);
-		rp_puts(b, rep);
+		vg_buf_put(b, s + from, i - from);
+		vg_buf_puts(b, rep);
 		from = i + 1;
 	}
-	rp_put(b, s + from, n - from);
+	vg_buf_put(b, s + from, n - from);
 }
 
 /* Appends a NUL-terminated string escaped. */
@@ -78,9 +78,9 @@ static void h_flush(vg_report_buf *b, vg_report_buf *tmp)
 /* Appends "à compléter" in emphasis. */
 static void h_missing(vg_report_buf *b, vg_lang lang)
 {
-	rp_puts(b, "<em class=\"missing\">");
+	vg_buf_puts(b, "<em class=\"missing\">");
 	h_puts(b, rp_text(RP_TO_COMPLETE, lang));
-	rp_puts(b, "</em>");
+	vg_buf_puts(b, "</em>");
 }
 
 /* Appends an inline field: lines joined with ", ", or "to be completed". */
@@ -96,7 +96,7 @@ static void h_field(vg_report_buf *b, const char *s, vg_lang lang)
 		size_t n = nl ? (size_t)(nl - s) : strlen(s);
 		if (n) {
 			if (!first)
-				rp_puts(b, ", ");
+				vg_buf_puts(b, ", ");
 			h_text(b, s, n);
 			first = false;
 		}
@@ -113,9 +113,9 @@ struct lines_ctx {
 static void h_line(void *ctx, const char *s, size_t n)
 {
 	struct lines_ctx *c = ctx;
-	rp_puts(c->b, c->open);
+	vg_buf_puts(c->b, c->open);
 	h_text(c->b, s, n);
-	rp_puts(c->b, c->close);
+	vg_buf_puts(c->b, c->close);
 }
 
 /* Writes a multi-line value as paragraphs or a list. */
@@ -123,50 +123,50 @@ static void h_block(vg_report_buf *b, const char *s, bool list, vg_lang lang)
 {
 	struct lines_ctx c = {b, list ? "<li>" : "<p>", list ? "</li>\n" : "</p>\n"};
 	if (list)
-		rp_puts(b, "<ul>\n");
+		vg_buf_puts(b, "<ul>\n");
 	if (rp_lines(s, h_line, &c) == 0) {
-		rp_puts(b, c.open);
+		vg_buf_puts(b, c.open);
 		h_missing(b, lang);
-		rp_puts(b, c.close);
+		vg_buf_puts(b, c.close);
 	}
 	if (list)
-		rp_puts(b, "</ul>\n");
+		vg_buf_puts(b, "</ul>\n");
 }
 
 /* Opens a section with its heading. */
 static void h_section(vg_report_buf *b, int s, vg_lang lang)
 {
-	rp_printf(b, "<section id=\"%s\">\n<h2>", rp_section_id(s));
+	vg_buf_printf(b, "<section id=\"%s\">\n<h2>", rp_section_id(s));
 	h_puts(b, rp_section_title(s, lang));
-	rp_puts(b, "</h2>\n");
+	vg_buf_puts(b, "</h2>\n");
 }
 
 /* A <dt>/<dd> pair. */
 static void h_dl_item(vg_report_buf *b, rp_phrase label, const char *value, vg_lang lang)
 {
-	rp_puts(b, "<dt>");
+	vg_buf_puts(b, "<dt>");
 	h_puts(b, rp_text(label, lang));
-	rp_puts(b, "</dt><dd>");
+	vg_buf_puts(b, "</dt><dd>");
 	h_field(b, value, lang);
-	rp_puts(b, "</dd>\n");
+	vg_buf_puts(b, "</dd>\n");
 }
 
 /* Section 1. */
 static void h_controller(vg_report_buf *b, const vg_report_input *in, vg_lang lang)
 {
 	h_section(b, RP_S_CONTROLLER, lang);
-	rp_puts(b, "<dl>\n");
+	vg_buf_puts(b, "<dl>\n");
 	h_dl_item(b, RP_ORG_NAME, in->org.name, lang);
 	h_dl_item(b, RP_ORG_ADDRESS, in->org.address, lang);
 	if (in->org.siren)
 		h_dl_item(b, RP_ORG_SIREN, in->org.siren, lang);
-	rp_puts(b, "</dl>\n<h3>");
+	vg_buf_puts(b, "</dl>\n<h3>");
 	h_puts(b, rp_text(RP_DPO, lang));
-	rp_puts(b, "</h3>\n<dl>\n");
+	vg_buf_puts(b, "</h3>\n<dl>\n");
 	h_dl_item(b, RP_DPO_NAME, in->dpo.name, lang);
 	h_dl_item(b, RP_DPO_EMAIL, in->dpo.email, lang);
 	h_dl_item(b, RP_DPO_PHONE, in->dpo.phone, lang);
-	rp_puts(b, "</dl>\n</section>\n");
+	vg_buf_puts(b, "</dl>\n</section>\n");
 }
 
 /* Section 2. */
@@ -174,29 +174,29 @@ static void h_nature(vg_report_buf *b, const vg_report_input *in, vg_lang lang)
 {
 	h_section(b, RP_S_NATURE, lang);
 	h_block(b, in->breach.nature, false, lang);
-	rp_puts(b, "<h3>");
+	vg_buf_puts(b, "<h3>");
 	h_puts(b, rp_text(RP_DISCOVERY, lang));
-	rp_puts(b, "</h3>\n");
+	vg_buf_puts(b, "</h3>\n");
 	h_block(b, in->breach.discovery, false, lang);
-	rp_puts(b, "</section>\n");
+	vg_buf_puts(b, "</section>\n");
 }
 
 /* One timeline row, with a machine-readable <time>. */
 static void h_time_row(vg_report_buf *b, vg_report_buf *tmp, rp_phrase what, vg_report_time tm,
                        vg_lang lang)
 {
-	rp_puts(b, "<tr><th scope=\"row\">");
+	vg_buf_puts(b, "<tr><th scope=\"row\">");
 	h_puts(b, rp_text(what, lang));
-	rp_puts(b, "</th><td>");
+	vg_buf_puts(b, "</th><td>");
 	if (!tm.set) {
 		h_missing(b, lang);
 	} else {
-		rp_printf(b, "<time datetime=\"%s\">", rp_time_iso(tm).s);
+		vg_buf_printf(b, "<time datetime=\"%s\">", rp_time_iso(tm).s);
 		rp_time_human(tmp, tm, lang);
 		h_flush(b, tmp);
-		rp_puts(b, "</time>");
+		vg_buf_puts(b, "</time>");
 	}
-	rp_puts(b, "</td></tr>\n");
+	vg_buf_puts(b, "</td></tr>\n");
 }
 
 /* Section 3. */
@@ -205,38 +205,38 @@ static void h_timeline(vg_report_buf *b, vg_report_buf *tmp, const vg_report_inp
 {
 	vg_report_deadline dl = vg_report_deadline_of(in);
 	h_section(b, RP_S_TIMELINE, lang);
-	rp_puts(b, "<table>\n<thead><tr><th scope=\"col\">");
+	vg_buf_puts(b, "<table>\n<thead><tr><th scope=\"col\">");
 	h_puts(b, rp_text(RP_EVENT, lang));
-	rp_puts(b, "</th><th scope=\"col\">");
+	vg_buf_puts(b, "</th><th scope=\"col\">");
 	h_puts(b, rp_text(RP_DATE, lang));
-	rp_puts(b, "</th></tr></thead>\n<tbody>\n");
+	vg_buf_puts(b, "</th></tr></thead>\n<tbody>\n");
 	h_time_row(b, tmp, RP_INTRUSION_START, in->breach.intrusion_start, lang);
 	h_time_row(b, tmp, RP_INTRUSION_END, in->breach.intrusion_end, lang);
 	h_time_row(b, tmp, RP_AWARENESS, in->breach.awareness, lang);
 	h_time_row(b, tmp, RP_NOTIFICATION, in->breach.notification, lang);
-	rp_puts(b, "</tbody>\n</table>\n<p>");
+	vg_buf_puts(b, "</tbody>\n</table>\n<p>");
 	h_puts(b, rp_text(RP_ELAPSED, lang));
 	h_puts(b, T(lang, " : ", ": "));
 	rp_duration(tmp, dl.elapsed);
 	h_flush(b, tmp);
-	rp_puts(b, ".</p>\n");
-	rp_printf(b, "<p class=\"%s\"><strong>", dl.within ? "within" : "late");
+	vg_buf_puts(b, ".</p>\n");
+	vg_buf_printf(b, "<p class=\"%s\"><strong>", dl.within ? "within" : "late");
 	rp_deadline_verdict(tmp, in, lang);
 	h_flush(b, tmp);
-	rp_puts(b, "</strong></p>\n");
+	vg_buf_puts(b, "</strong></p>\n");
 	if (!dl.within && dl.reason_missing) {
-		rp_puts(b, "<div class=\"alert\" role=\"alert\"><p><strong>");
+		vg_buf_puts(b, "<div class=\"alert\" role=\"alert\"><p><strong>");
 		h_puts(b, T(lang, "Attention :", "Warning:"));
-		rp_puts(b, "</strong> ");
+		vg_buf_puts(b, "</strong> ");
 		h_puts(b, rp_text(RP_REASON_MISSING, lang));
-		rp_puts(b, "</p></div>\n");
+		vg_buf_puts(b, "</p></div>\n");
 	} else if (!dl.within) {
-		rp_puts(b, "<h3>");
+		vg_buf_puts(b, "<h3>");
 		h_puts(b, rp_text(RP_DELAY_REASON, lang));
-		rp_puts(b, "</h3>\n");
+		vg_buf_puts(b, "</h3>\n");
 		h_block(b, in->breach.delay_reason, false, lang);
 	}
-	rp_puts(b, "</section>\n");
+	vg_buf_puts(b, "</section>\n");
 }
 
 /* The bar chart of exposed categories: one <rect class="bar"> per category. */
@@ -253,13 +253,13 @@ static void h_chart(vg_report_buf *b, vg_report_buf *tmp, const vg_report_input 
 			scale = in->categories[c].people;
 	}
 	unsigned height = 2 * CHART_PAD + rows * CHART_ROW_H;
-	rp_printf(b,
-	          "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
-	          "aria-labelledby=\"chart-title chart-desc\" width=\"%d\" height=\"%u\" "
-	          "viewBox=\"0 0 %d %u\">\n<title id=\"chart-title\">",
-	          CHART_W, height, CHART_W, height);
+	vg_buf_printf(b,
+	              "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+	              "aria-labelledby=\"chart-title chart-desc\" width=\"%d\" height=\"%u\" "
+	              "viewBox=\"0 0 %d %u\">\n<title id=\"chart-title\">",
+	              CHART_W, height, CHART_W, height);
 	h_puts(b, rp_text(RP_CHART_TITLE, lang));
-	rp_puts(b, "</title>\n<desc id=\"chart-desc\">");
+	vg_buf_puts(b, "</title>\n<desc id=\"chart-desc\">");
 	h_puts(b, T(lang, "Nombre approximatif de personnes par catégorie de données : ",
 	            "Approximate number of people by category of data: "));
 	unsigned k = 0;
@@ -267,13 +267,13 @@ static void h_chart(vg_report_buf *b, vg_report_buf *tmp, const vg_report_input 
 		if (!(cats & VG_DATACAT_BIT(c)))
 			continue;
 		if (k++)
-			rp_puts(b, T(lang, " ; ", "; "));
+			vg_buf_puts(b, T(lang, " ; ", "; "));
 		h_puts(b, vg_datacat_label(c, lang));
-		rp_puts(b, " ");
+		vg_buf_puts(b, " ");
 		rp_number(tmp, in->categories[c].people, lang);
 		h_flush(b, tmp);
 	}
-	rp_puts(b, ".</desc>\n");
+	vg_buf_puts(b, ".</desc>\n");
 
 	unsigned row = 0;
 	for (unsigned c = 0; c < VG_DATACAT_COUNT; c++) {
@@ -287,89 +287,89 @@ static void h_chart(vg_report_buf *b, vg_report_buf *tmp, const vg_report_input 
 		if (w == 0)
 			w = 1; /* present, so visible */
 		unsigned ty = y + CHART_BAR_H / 2 + 5;
-		rp_printf(b, "<g>\n<text x=\"%d\" y=\"%u\" text-anchor=\"end\">", CHART_LABEL_W,
-		          ty);
+		vg_buf_printf(b, "<g>\n<text x=\"%d\" y=\"%u\" text-anchor=\"end\">", CHART_LABEL_W,
+		              ty);
 		h_puts(b, vg_datacat_label(c, lang));
-		rp_printf(
+		vg_buf_printf(
 		    b,
 		    "</text>\n<rect class=\"bar\" x=\"%d\" y=\"%u\" width=\"%u\" height=\"%d\" "
 		    "fill=\"#1f4e79\" stroke=\"#000\"/>\n<text x=\"%u\" y=\"%u\">",
 		    CHART_BAR_X, y, w, CHART_BAR_H, CHART_BAR_X + w + 6, ty);
 		rp_number(tmp, cat->people, lang);
-		rp_puts(tmp, " (");
+		vg_buf_puts(tmp, " (");
 		rp_percent(tmp, cat->people, in->totals.people, lang);
-		rp_puts(tmp, ")");
+		vg_buf_puts(tmp, ")");
 		h_flush(b, tmp);
-		rp_puts(b, "</text>\n</g>\n");
+		vg_buf_puts(b, "</text>\n</g>\n");
 	}
-	rp_puts(b, "</svg>\n<figcaption>");
+	vg_buf_puts(b, "</svg>\n<figcaption>");
 	h_puts(b, rp_text(RP_CHART_TITLE, lang));
 	h_puts(b, T(lang, " (nombre approximatif de personnes ; détail dans le tableau ci-dessous)",
 	            " (approximate number of people; details in the table below)"));
-	rp_puts(b, "</figcaption>\n</figure>\n");
+	vg_buf_puts(b, "</figcaption>\n</figure>\n");
 }
 
 /* A right-aligned number cell. */
 static void h_num_cell(vg_report_buf *b, vg_report_buf *tmp, uint64_t v, vg_lang lang)
 {
-	rp_puts(b, "<td class=\"n\">");
+	vg_buf_puts(b, "<td class=\"n\">");
 	rp_number(tmp, v, lang);
 	h_flush(b, tmp);
-	rp_puts(b, "</td>");
+	vg_buf_puts(b, "</td>");
 }
 
 /* A header cell. */
 static void h_th(vg_report_buf *b, rp_phrase p, vg_lang lang)
 {
-	rp_puts(b, "<th scope=\"col\">");
+	vg_buf_puts(b, "<th scope=\"col\">");
 	h_puts(b, rp_text(p, lang));
-	rp_puts(b, "</th>");
+	vg_buf_puts(b, "</th>");
 }
 
 /* Section 4. */
 static void h_data(vg_report_buf *b, vg_report_buf *tmp, const vg_report_input *in, vg_lang lang)
 {
 	h_section(b, RP_S_DATA, lang);
-	rp_puts(b, "<p>");
+	vg_buf_puts(b, "<p>");
 	rp_data_summary(tmp, in, lang);
 	h_flush(b, tmp);
-	rp_puts(b, "</p>\n<h3>");
+	vg_buf_puts(b, "</p>\n<h3>");
 	h_puts(b, rp_text(RP_BY_CATEGORY, lang));
-	rp_puts(b, "</h3>\n");
+	vg_buf_puts(b, "</h3>\n");
 	uint32_t cats = vg_report_categories(in);
 	if (!cats) {
-		rp_puts(b, "<p>");
+		vg_buf_puts(b, "<p>");
 		h_puts(b, rp_text(RP_NO_DATA, lang));
-		rp_puts(b, "</p>\n");
+		vg_buf_puts(b, "</p>\n");
 	} else {
 		h_chart(b, tmp, in, lang);
-		rp_puts(b, "<table class=\"categories\">\n<caption>");
+		vg_buf_puts(b, "<table class=\"categories\">\n<caption>");
 		h_puts(b, rp_text(RP_CHART_TITLE, lang));
-		rp_puts(b, "</caption>\n<thead><tr>");
+		vg_buf_puts(b, "</caption>\n<thead><tr>");
 		h_th(b, RP_CATEGORY, lang);
 		h_th(b, RP_RECORDS, lang);
 		h_th(b, RP_PEOPLE, lang);
 		h_th(b, RP_SHARE, lang);
-		rp_puts(b, "</tr></thead>\n<tbody>\n");
+		vg_buf_puts(b, "</tr></thead>\n<tbody>\n");
 		for (unsigned c = 0; c < VG_DATACAT_COUNT; c++) {
 			if (!(cats & VG_DATACAT_BIT(c)))
 				continue;
-			rp_printf(b, "<tr><th scope=\"row\">");
+			vg_buf_printf(b, "<tr><th scope=\"row\">");
 			h_puts(b, vg_datacat_label(c, lang));
-			rp_printf(b, " <code>%s</code></th>", vg_datacat_name(c));
+			vg_buf_printf(b, " <code>%s</code></th>", vg_datacat_name(c));
 			h_num_cell(b, tmp, in->categories[c].records, lang);
 			h_num_cell(b, tmp, in->categories[c].people, lang);
-			rp_puts(b, "<td class=\"n\">");
+			vg_buf_puts(b, "<td class=\"n\">");
 			rp_percent(tmp, in->categories[c].people, in->totals.people, lang);
 			h_flush(b, tmp);
-			rp_puts(b, "</td></tr>\n");
+			vg_buf_puts(b, "</td></tr>\n");
 		}
-		rp_puts(b, "</tbody>\n</table>\n");
+		vg_buf_puts(b, "</tbody>\n</table>\n");
 	}
 
-	rp_puts(b, "<h3>");
+	vg_buf_puts(b, "<h3>");
 	h_puts(b, rp_text(RP_BY_SOURCE, lang));
-	rp_puts(b, "</h3>\n<table class=\"sources\">\n<thead><tr>");
+	vg_buf_puts(b, "</h3>\n<table class=\"sources\">\n<thead><tr>");
 	h_th(b, RP_SOURCE, lang);
 	h_th(b, RP_SPECIAL_COL, lang);
 	h_th(b, RP_FILES, lang);
@@ -377,39 +377,39 @@ static void h_data(vg_report_buf *b, vg_report_buf *tmp, const vg_report_input *
 	h_th(b, RP_ROWS_ACCEPTED, lang);
 	h_th(b, RP_ROWS_REJECTED, lang);
 	h_th(b, RP_PEOPLE, lang);
-	rp_puts(b, "</tr></thead>\n<tbody>\n");
+	vg_buf_puts(b, "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < in->n_sources; i++) {
 		const vg_report_source *s = &in->sources[i];
-		rp_puts(b, "<tr><th scope=\"row\">");
+		vg_buf_puts(b, "<tr><th scope=\"row\">");
 		h_puts(b, s->name);
-		rp_puts(b, "</th><td>");
+		vg_buf_puts(b, "</th><td>");
 		if (s->special_category) {
-			rp_puts(b, "<strong>");
+			vg_buf_puts(b, "<strong>");
 			h_puts(b, T(lang, "oui (handicap)", "yes (disability)"));
-			rp_puts(b, "</strong>");
+			vg_buf_puts(b, "</strong>");
 		} else {
 			h_puts(b, rp_text(RP_NO, lang));
 		}
-		rp_puts(b, "</td>");
+		vg_buf_puts(b, "</td>");
 		h_num_cell(b, tmp, s->files, lang);
 		h_num_cell(b, tmp, s->rows_read, lang);
 		h_num_cell(b, tmp, s->rows_accepted, lang);
 		h_num_cell(b, tmp, s->rows_rejected, lang);
 		h_num_cell(b, tmp, s->people, lang);
-		rp_puts(b, "</tr>\n");
+		vg_buf_puts(b, "</tr>\n");
 	}
 	const vg_report_totals *t = &in->totals;
-	rp_puts(b, "</tbody>\n<tfoot><tr><th scope=\"row\">");
+	vg_buf_puts(b, "</tbody>\n<tfoot><tr><th scope=\"row\">");
 	h_puts(b, rp_text(RP_TOTAL, lang));
-	rp_puts(b, "</th><td>");
+	vg_buf_puts(b, "</th><td>");
 	h_puts(b, vg_report_special(in) ? rp_text(RP_YES, lang) : rp_text(RP_NO, lang));
-	rp_puts(b, "</td>");
+	vg_buf_puts(b, "</td>");
 	h_num_cell(b, tmp, t->files, lang);
 	h_num_cell(b, tmp, t->rows_read, lang);
 	h_num_cell(b, tmp, t->rows_accepted, lang);
 	h_num_cell(b, tmp, t->rows_rejected, lang);
 	h_num_cell(b, tmp, t->people, lang);
-	rp_puts(b, "</tr></tfoot>\n</table>\n</section>\n");
+	vg_buf_puts(b, "</tr></tfoot>\n</table>\n</section>\n");
 }
 
 /* Section 5: a boxed alert when special-category data is involved. */
@@ -417,17 +417,17 @@ static void h_special(vg_report_buf *b, vg_report_buf *tmp, const vg_report_inpu
 {
 	h_section(b, RP_S_SPECIAL, lang);
 	if (!vg_report_special(in)) {
-		rp_puts(b, "<p>");
+		vg_buf_puts(b, "<p>");
 		h_puts(b, rp_text(RP_SPECIAL_NONE, lang));
-		rp_puts(b, "</p>\n</section>\n");
+		vg_buf_puts(b, "</p>\n</section>\n");
 		return;
 	}
-	rp_puts(b, "<div class=\"alert\" role=\"alert\">\n<p><strong>");
+	vg_buf_puts(b, "<div class=\"alert\" role=\"alert\">\n<p><strong>");
 	h_puts(b, rp_text(RP_SPECIAL_WARNING, lang));
-	rp_puts(b, "</strong></p>\n<p>");
+	vg_buf_puts(b, "</strong></p>\n<p>");
 	rp_special_statement(tmp, in, lang);
 	h_flush(b, tmp);
-	rp_puts(b, "</p>\n</div>\n</section>\n");
+	vg_buf_puts(b, "</p>\n</div>\n</section>\n");
 }
 
 /* Section 6. */
@@ -436,36 +436,36 @@ static void h_art34(vg_report_buf *b, const vg_report_input *in, vg_lang lang)
 	rp_risk r = rp_risk_of(in, lang);
 	h_section(b, RP_S_ART34, lang);
 	if (!r.high) {
-		rp_puts(b, "<p>");
+		vg_buf_puts(b, "<p>");
 		h_puts(b, rp_text(RP_ART34_ASSESS, lang));
-		rp_puts(b, "</p>\n</section>\n");
+		vg_buf_puts(b, "</p>\n</section>\n");
 		return;
 	}
-	rp_puts(b, "<p>");
+	vg_buf_puts(b, "<p>");
 	h_puts(b, rp_text(RP_ART34_REASONS, lang));
 	h_puts(b, T(lang, " :", ":"));
-	rp_puts(b, "</p>\n<ul>\n");
+	vg_buf_puts(b, "</p>\n<ul>\n");
 	for (size_t i = 0; i < r.n; i++) {
-		rp_puts(b, "<li>");
+		vg_buf_puts(b, "<li>");
 		h_puts(b, r.text[i]);
-		rp_puts(b, i + 1 < r.n ? " ;</li>\n" : ".</li>\n");
+		vg_buf_puts(b, i + 1 < r.n ? " ;</li>\n" : ".</li>\n");
 	}
-	rp_puts(b, "</ul>\n<p><strong>");
+	vg_buf_puts(b, "</ul>\n<p><strong>");
 	h_puts(b, rp_text(RP_ART34_HIGH, lang));
-	rp_puts(b, "</strong></p>\n<p>");
+	vg_buf_puts(b, "</strong></p>\n<p>");
 	h_puts(b, rp_text(RP_ART34_NO_EXEMPTION, lang));
-	rp_puts(b, "</p>\n</section>\n");
+	vg_buf_puts(b, "</p>\n</section>\n");
 }
 
 /* A "<li><strong>label :</strong> text</li>" line. */
 static void h_labelled(vg_report_buf *b, const char *label, const char *text, vg_lang lang)
 {
-	rp_puts(b, "<li><strong>");
+	vg_buf_puts(b, "<li><strong>");
 	h_puts(b, label);
 	h_puts(b, T(lang, " :", ":"));
-	rp_puts(b, "</strong> ");
+	vg_buf_puts(b, "</strong> ");
 	h_puts(b, text);
-	rp_puts(b, "</li>\n");
+	vg_buf_puts(b, "</li>\n");
 }
 
 /* Section 7. */
@@ -474,34 +474,34 @@ static void h_consequences(vg_report_buf *b, const vg_report_input *in, vg_lang 
 	h_section(b, RP_S_CONSEQUENCES, lang);
 	uint32_t cats = vg_report_categories(in);
 	if (!cats && !vg_report_special(in)) {
-		rp_puts(b, "<p>");
+		vg_buf_puts(b, "<p>");
 		h_puts(b, rp_text(RP_NO_DATA, lang));
-		rp_puts(b, "</p>\n</section>\n");
+		vg_buf_puts(b, "</p>\n</section>\n");
 		return;
 	}
-	rp_puts(b, "<ul>\n");
+	vg_buf_puts(b, "<ul>\n");
 	if (vg_report_special(in))
 		h_labelled(b, T(lang, "Données sensibles", "Special-category data"),
 		           rp_special_consequence(lang), lang);
 	for (unsigned c = 0; c < VG_DATACAT_COUNT; c++)
 		if (cats & VG_DATACAT_BIT(c))
 			h_labelled(b, vg_datacat_label(c, lang), rp_consequence(c, lang), lang);
-	rp_puts(b, "</ul>\n</section>\n");
+	vg_buf_puts(b, "</ul>\n</section>\n");
 }
 
 /* Section 8. */
 static void h_measures(vg_report_buf *b, const vg_report_input *in, vg_lang lang)
 {
 	h_section(b, RP_S_MEASURES, lang);
-	rp_puts(b, "<h3>");
+	vg_buf_puts(b, "<h3>");
 	h_puts(b, rp_text(RP_MEASURES_TAKEN, lang));
-	rp_puts(b, "</h3>\n");
+	vg_buf_puts(b, "</h3>\n");
 	h_block(b, in->breach.measures_taken, true, lang);
-	rp_puts(b, "<h3>");
+	vg_buf_puts(b, "<h3>");
 	h_puts(b, rp_text(RP_MEASURES_PROPOSED, lang));
-	rp_puts(b, "</h3>\n");
+	vg_buf_puts(b, "</h3>\n");
 	h_block(b, in->breach.measures_proposed, true, lang);
-	rp_puts(b, "</section>\n");
+	vg_buf_puts(b, "</section>\n");
 }
 
 /* Section 9. */
@@ -509,17 +509,17 @@ static void h_advice(vg_report_buf *b, const vg_report_input *in, vg_lang lang)
 {
 	vg_advice_list a = rp_advice(in, lang);
 	h_section(b, RP_S_ADVICE, lang);
-	rp_puts(b, "<p>");
+	vg_buf_puts(b, "<p>");
 	h_puts(b, rp_text(RP_ADVICE_INTRO, lang));
-	rp_puts(b, "</p>\n<ul>\n");
+	vg_buf_puts(b, "</p>\n<ul>\n");
 	for (size_t i = 0; i < a.n; i++) {
-		rp_puts(b, "<li><strong>");
+		vg_buf_puts(b, "<li><strong>");
 		h_puts(b, a.item[i].title);
-		rp_puts(b, ".</strong> ");
+		vg_buf_puts(b, ".</strong> ");
 		h_puts(b, a.item[i].text);
-		rp_puts(b, "</li>\n");
+		vg_buf_puts(b, "</li>\n");
 	}
-	rp_puts(b, "</ul>\n</section>\n");
+	vg_buf_puts(b, "</ul>\n</section>\n");
 }
 
 static const char style[] =
@@ -549,46 +549,47 @@ int vg_report_write_html(const vg_report_input *in, vg_lang lang, vg_report_buf 
 	size_t start = out->len;
 	out->full = false;
 	vg_report_buf tmp;
-	vg_report_buf_init(&tmp, out->max);
+	vg_buf_init(&tmp, out->max);
 
-	rp_printf(out,
-	          "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-	          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-	          "style-src 'unsafe-inline'\">\n<meta name=\"generator\" content=\"vigie\">\n"
-	          "<title>",
-	          lang == VG_LANG_EN ? "en" : "fr");
+	vg_buf_printf(out,
+	              "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+	              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	              "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	              "style-src 'unsafe-inline'\">\n<meta name=\"generator\" content=\"vigie\">\n"
+	              "<title>",
+	              lang == VG_LANG_EN ? "en" : "fr");
 	h_puts(out, rp_text(RP_TITLE, lang));
 	if (in->org.name) {
-		rp_puts(out, " — ");
+		vg_buf_puts(out, " — ");
 		h_field(out, in->org.name, lang);
 	}
-	rp_printf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n<h1>", style);
+	vg_buf_printf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n<h1>", style);
 	h_puts(out, rp_text(RP_TITLE, lang));
-	rp_puts(out, "</h1>\n<div class=\"draft\">\n<p>");
+	vg_buf_puts(out, "</h1>\n<div class=\"draft\">\n<p>");
 	h_puts(out, rp_text(RP_DRAFT_NOTE, lang));
-	rp_puts(out, "</p>\n");
+	vg_buf_puts(out, "</p>\n");
 	if (in->key_id || in->generated_at.set) {
-		rp_puts(out, "<p>");
+		vg_buf_puts(out, "<p>");
 		if (in->key_id) {
 			h_puts(out, rp_text(RP_REGISTRY, lang));
 			h_puts(out, T(lang, " : ", ": "));
 			h_puts(out, rp_text(RP_KEY_ID, lang));
-			rp_puts(out, " <code>");
+			vg_buf_puts(out, " <code>");
 			h_puts(out, in->key_id);
-			rp_printf(out, "</code>, %s %llu. ", rp_text(RP_VERSION, lang),
-			          (unsigned long long)in->registry_version);
+			vg_buf_printf(out, "</code>, %s %llu. ", rp_text(RP_VERSION, lang),
+			              (unsigned long long)in->registry_version);
 		}
 		if (in->generated_at.set) {
 			h_puts(out, rp_text(RP_GENERATED, lang));
-			rp_printf(out, " <time datetime=\"%s\">", rp_time_iso(in->generated_at).s);
+			vg_buf_printf(out, " <time datetime=\"%s\">",
+			              rp_time_iso(in->generated_at).s);
 			rp_time_human(&tmp, in->generated_at, lang);
 			h_flush(out, &tmp);
-			rp_puts(out, "</time>.");
+			vg_buf_puts(out, "</time>.");
 		}
-		rp_puts(out, "</p>\n");
+		vg_buf_puts(out, "</p>\n");
 	}
-	rp_puts(out, "</div>\n");
+	vg_buf_puts(out, "</div>\n");
 	h_controller(out, in, lang);
 	h_nature(out, in, lang);
 	h_timeline(out, &tmp, in, lang);
@@ -598,8 +599,8 @@ int vg_report_write_html(const vg_report_input *in, vg_lang lang, vg_report_buf 
 	h_consequences(out, in, lang);
 	h_measures(out, in, lang);
 	h_advice(out, in, lang);
-	rp_puts(out, "</main>\n</body>\n</html>\n");
-	vg_report_buf_release(&tmp);
+	vg_buf_puts(out, "</main>\n</body>\n</html>\n");
+	vg_buf_release(&tmp);
 
 	if (out->full) {
 		out->full = false;

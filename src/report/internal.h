@@ -14,13 +14,6 @@
 /* Picks the text for lang (both are literals, so the compiler sees both). */
 #define T(lang, fr, en) ((lang) == VG_LANG_EN ? (en) : (fr))
 
-/* ---- buffer (report.c) ---- */
-
-/* Appends s[0..n); on going over max, sets b->full and appends nothing. */
-#define rp_put vg_buf_put
-#define rp_puts vg_buf_puts
-#define rp_printf vg_buf_printf
-
 /* ---- numbers and times for people (report.c) ---- */
 
 /* "36 800 000" (narrow no-break spaces) in French, "36,800,000" in English. */

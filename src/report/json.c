@@ -42,10 +42,10 @@ static json_t *rendered(void (*fn)(vg_report_buf *, const vg_report_input *, vg_
                         const vg_report_input *in, vg_lang lang)
 {
 	vg_report_buf b;
-	vg_report_buf_init(&b, VG_REPORT_MAX_BYTES);
+	vg_buf_init(&b, VG_REPORT_MAX_BYTES);
 	fn(&b, in, lang);
 	json_t *j = str(b.data);
-	vg_report_buf_release(&b);
+	vg_buf_release(&b);
 	return j;
 }
 
@@ -240,8 +240,8 @@ int vg_report_write_json(const vg_report_input *in, vg_lang lang, vg_report_buf 
 		return vg_err_set(err, VG_EINTERNAL, "json_dumps failed");
 	size_t start = out->len;
 	out->full = false;
-	rp_puts(out, text);
-	rp_puts(out, "\n");
+	vg_buf_puts(out, text);
+	vg_buf_puts(out, "\n");
 	free(text);
 	if (out->full) {
 		out->full = false;

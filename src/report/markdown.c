@@ -21,28 +21,28 @@ static void md_text(vg_report_buf *b, const char *s, size_t n, bool at_line_star
 		while (d < n && s[d] >= '0' && s[d] <= '9')
 			d++;
 		if (d > 0 && d < n && (s[d] == '.' || s[d] == ')')) {
-			rp_put(b, s, d); /* "1. text" would be an ordered list */
-			rp_puts(b, "\\");
+			vg_buf_put(b, s, d); /* "1. text" would be an ordered list */
+			vg_buf_puts(b, "\\");
 			i = d;
 		} else if (n && strchr("-+=~", s[0])) {
-			rp_puts(b, "\\");
+			vg_buf_puts(b, "\\");
 		}
 	}
 	for (; i < n; i++) {
 		char ch = s[i];
 		if (ch == '\n') {
-			rp_puts(b, ", ");
+			vg_buf_puts(b, ", ");
 			continue;
 		}
 		if (ch == '&') {
 			/* only an entity reference needs it: "&amp;", "&#38;" */
 			if (i + 1 < n && (s[i + 1] == '#' || (s[i + 1] >= 'a' && s[i + 1] <= 'z') ||
 			                  (s[i + 1] >= 'A' && s[i + 1] <= 'Z')))
-				rp_puts(b, "\\");
+				vg_buf_puts(b, "\\");
 		} else if (strchr("\\`*_[]<>|#!", ch)) {
-			rp_puts(b, "\\");
+			vg_buf_puts(b, "\\");
 		}
-		rp_put(b, &ch, 1);
+		vg_buf_put(b, &ch, 1);
 	}
 }
 
@@ -50,7 +50,7 @@ static void md_text(vg_report_buf *b, const char *s, size_t n, bool at_line_star
 static void md_field(vg_report_buf *b, const char *s, vg_lang lang)
 {
 	if (!s || rp_lines(s, NULL, NULL) == 0) {
-		rp_printf(b, "*%s*", rp_text(RP_TO_COMPLETE, lang));
+		vg_buf_printf(b, "*%s*", rp_text(RP_TO_COMPLETE, lang));
 		return;
 	}
 	bool first = true;
@@ -59,7 +59,7 @@ static void md_field(vg_report_buf *b, const char *s, vg_lang lang)
 		size_t n = nl ? (size_t)(nl - s) : strlen(s);
 		if (n) {
 			if (!first)
-				rp_puts(b, ", ");
+				vg_buf_puts(b, ", ");
 			md_text(b, s, n, false);
 			first = false;
 		}
@@ -76,9 +76,9 @@ static const char *colon(vg_lang lang)
 /* "- **Label :** value" line. */
 static void md_item(vg_report_buf *b, rp_phrase label, const char *value, vg_lang lang)
 {
-	rp_printf(b, "- **%s%s** ", rp_text(label, lang), colon(lang));
+	vg_buf_printf(b, "- **%s%s** ", rp_text(label, lang), colon(lang));
 	md_field(b, value, lang);
-	rp_puts(b, "\n");
+	vg_buf_puts(b, "\n");
 }
 
 struct lines_ctx {
@@ -91,9 +91,9 @@ struct lines_ctx {
 static void md_line(void *ctx, const char *s, size_t n)
 {
 	struct lines_ctx *c = ctx;
-	rp_puts(c->b, c->prefix);
+	vg_buf_puts(c->b, c->prefix);
 	md_text(c->b, s, n, !*c->prefix);
-	rp_puts(c->b, c->suffix);
+	vg_buf_puts(c->b, c->suffix);
 }
 
 /* Writes a multi-line value as paragraphs (list = false) or a list. */
@@ -101,16 +101,16 @@ static void md_block(vg_report_buf *b, const char *s, bool list, vg_lang lang)
 {
 	struct lines_ctx c = {b, list ? "- " : "", list ? "\n" : "\n\n"};
 	if (rp_lines(s, md_line, &c) == 0)
-		rp_printf(b, "%s*%s*\n%s", list ? "- " : "", rp_text(RP_TO_COMPLETE, lang),
-		          list ? "" : "\n");
+		vg_buf_printf(b, "%s*%s*\n%s", list ? "- " : "", rp_text(RP_TO_COMPLETE, lang),
+		              list ? "" : "\n");
 	else if (list)
-		rp_puts(b, "\n");
+		vg_buf_puts(b, "\n");
 }
 
 /* A section heading. */
 static void md_section(vg_report_buf *b, int s, vg_lang lang)
 {
-	rp_printf(b, "## %s\n\n", rp_section_title(s, lang));
+	vg_buf_printf(b, "## %s\n\n", rp_section_title(s, lang));
 }
 
 /* Section 1: the controller and its DPO. */
@@ -121,14 +121,14 @@ static void md_controller(vg_report_buf *b, const vg_report_input *in, vg_lang l
 	md_item(b, RP_ORG_ADDRESS, in->org.address, lang);
 	if (in->org.siren)
 		md_item(b, RP_ORG_SIREN, in->org.siren, lang);
-	rp_printf(b, "- **%s%s**\n", rp_text(RP_DPO, lang), colon(lang));
-	rp_puts(b, "  ");
+	vg_buf_printf(b, "- **%s%s**\n", rp_text(RP_DPO, lang), colon(lang));
+	vg_buf_puts(b, "  ");
 	md_item(b, RP_DPO_NAME, in->dpo.name, lang);
-	rp_puts(b, "  ");
+	vg_buf_puts(b, "  ");
 	md_item(b, RP_DPO_EMAIL, in->dpo.email, lang);
-	rp_puts(b, "  ");
+	vg_buf_puts(b, "  ");
 	md_item(b, RP_DPO_PHONE, in->dpo.phone, lang);
-	rp_puts(b, "\n");
+	vg_buf_puts(b, "\n");
 }
 
 /* Section 2: what happened and how it was found. */
@@ -136,16 +136,16 @@ static void md_nature(vg_report_buf *b, const vg_report_input *in, vg_lang lang)
 {
 	md_section(b, RP_S_NATURE, lang);
 	md_block(b, in->breach.nature, false, lang);
-	rp_printf(b, "**%s%s**\n\n", rp_text(RP_DISCOVERY, lang), colon(lang));
+	vg_buf_printf(b, "**%s%s**\n\n", rp_text(RP_DISCOVERY, lang), colon(lang));
 	md_block(b, in->breach.discovery, false, lang);
 }
 
 /* One row of the timeline table. */
 static void md_time_row(vg_report_buf *b, rp_phrase what, vg_report_time tm, vg_lang lang)
 {
-	rp_printf(b, "| %s | ", rp_text(what, lang));
+	vg_buf_printf(b, "| %s | ", rp_text(what, lang));
 	rp_time_human(b, tm, lang);
-	rp_puts(b, " |\n");
+	vg_buf_puts(b, " |\n");
 }
 
 /* Section 3: the timeline and the 72-hour check. */
@@ -153,24 +153,25 @@ static void md_timeline(vg_report_buf *b, const vg_report_input *in, vg_lang lan
 {
 	vg_report_deadline dl = vg_report_deadline_of(in);
 	md_section(b, RP_S_TIMELINE, lang);
-	rp_printf(b, "| %s | %s |\n|---|---|\n", rp_text(RP_EVENT, lang), rp_text(RP_DATE, lang));
+	vg_buf_printf(b, "| %s | %s |\n|---|---|\n", rp_text(RP_EVENT, lang),
+	              rp_text(RP_DATE, lang));
 	md_time_row(b, RP_INTRUSION_START, in->breach.intrusion_start, lang);
 	md_time_row(b, RP_INTRUSION_END, in->breach.intrusion_end, lang);
 	md_time_row(b, RP_AWARENESS, in->breach.awareness, lang);
 	md_time_row(b, RP_NOTIFICATION, in->breach.notification, lang);
-	rp_printf(b, "\n**%s%s** ", rp_text(RP_ELAPSED, lang), colon(lang));
+	vg_buf_printf(b, "\n**%s%s** ", rp_text(RP_ELAPSED, lang), colon(lang));
 	rp_duration(b, dl.elapsed);
-	rp_puts(b, ".\n\n**");
+	vg_buf_puts(b, ".\n\n**");
 	rp_deadline_verdict(b, in, lang);
-	rp_puts(b, "**\n\n");
+	vg_buf_puts(b, "**\n\n");
 	if (dl.within)
 		return;
 	if (dl.reason_missing) {
-		rp_printf(b, "> **%s%s** %s\n\n", T(lang, "Attention", "Warning"), colon(lang),
-		          rp_text(RP_REASON_MISSING, lang));
+		vg_buf_printf(b, "> **%s%s** %s\n\n", T(lang, "Attention", "Warning"), colon(lang),
+		              rp_text(RP_REASON_MISSING, lang));
 		return;
 	}
-	rp_printf(b, "**%s%s**\n\n", rp_text(RP_DELAY_REASON, lang), colon(lang));
+	vg_buf_printf(b, "**%s%s**\n\n", rp_text(RP_DELAY_REASON, lang), colon(lang));
 	md_block(b, in->breach.delay_reason, false, lang);
 }
 
@@ -179,61 +180,62 @@ static void md_data(vg_report_buf *b, const vg_report_input *in, vg_lang lang)
 {
 	md_section(b, RP_S_DATA, lang);
 	rp_data_summary(b, in, lang);
-	rp_puts(b, "\n\n");
+	vg_buf_puts(b, "\n\n");
 
-	rp_printf(b, "### %s\n\n", rp_text(RP_BY_CATEGORY, lang));
+	vg_buf_printf(b, "### %s\n\n", rp_text(RP_BY_CATEGORY, lang));
 	uint32_t cats = vg_report_categories(in);
 	if (!cats) {
-		rp_printf(b, "%s\n\n", rp_text(RP_NO_DATA, lang));
+		vg_buf_printf(b, "%s\n\n", rp_text(RP_NO_DATA, lang));
 	} else {
-		rp_printf(b, "| %s | %s | %s | %s |\n|---|--:|--:|--:|\n",
-		          rp_text(RP_CATEGORY, lang), rp_text(RP_RECORDS, lang),
-		          rp_text(RP_PEOPLE, lang), rp_text(RP_SHARE, lang));
+		vg_buf_printf(b, "| %s | %s | %s | %s |\n|---|--:|--:|--:|\n",
+		              rp_text(RP_CATEGORY, lang), rp_text(RP_RECORDS, lang),
+		              rp_text(RP_PEOPLE, lang), rp_text(RP_SHARE, lang));
 		for (unsigned c = 0; c < VG_DATACAT_COUNT; c++) {
 			if (!(cats & VG_DATACAT_BIT(c)))
 				continue;
 			const vg_report_category *k = &in->categories[c];
-			rp_printf(b, "| %s (`%s`) | ", vg_datacat_label(c, lang),
-			          vg_datacat_name(c));
+			vg_buf_printf(b, "| %s (`%s`) | ", vg_datacat_label(c, lang),
+			              vg_datacat_name(c));
 			rp_number(b, k->records, lang);
-			rp_puts(b, " | ");
+			vg_buf_puts(b, " | ");
 			rp_number(b, k->people, lang);
-			rp_puts(b, " | ");
+			vg_buf_puts(b, " | ");
 			rp_percent(b, k->people, in->totals.people, lang);
-			rp_puts(b, " |\n");
+			vg_buf_puts(b, " |\n");
 		}
-		rp_puts(b, "\n");
+		vg_buf_puts(b, "\n");
 	}
 
-	rp_printf(b, "### %s\n\n", rp_text(RP_BY_SOURCE, lang));
-	rp_printf(b, "| %s | %s | %s | %s | %s | %s | %s |\n|---|---|--:|--:|--:|--:|--:|\n",
-	          rp_text(RP_SOURCE, lang), rp_text(RP_SPECIAL_COL, lang), rp_text(RP_FILES, lang),
-	          rp_text(RP_ROWS_READ, lang), rp_text(RP_ROWS_ACCEPTED, lang),
-	          rp_text(RP_ROWS_REJECTED, lang), rp_text(RP_PEOPLE, lang));
+	vg_buf_printf(b, "### %s\n\n", rp_text(RP_BY_SOURCE, lang));
+	vg_buf_printf(b, "| %s | %s | %s | %s | %s | %s | %s |\n|---|---|--:|--:|--:|--:|--:|\n",
+	              rp_text(RP_SOURCE, lang), rp_text(RP_SPECIAL_COL, lang),
+	              rp_text(RP_FILES, lang), rp_text(RP_ROWS_READ, lang),
+	              rp_text(RP_ROWS_ACCEPTED, lang), rp_text(RP_ROWS_REJECTED, lang),
+	              rp_text(RP_PEOPLE, lang));
 	for (size_t i = 0; i < in->n_sources; i++) {
 		const vg_report_source *s = &in->sources[i];
-		rp_puts(b, "| ");
+		vg_buf_puts(b, "| ");
 		md_text(b, s->name, strlen(s->name), false);
-		rp_printf(b, " | %s | ",
-		          s->special_category
-		              ? T(lang, "**oui** (handicap)", "**yes** (disability)")
-		              : rp_text(RP_NO, lang));
+		vg_buf_printf(b, " | %s | ",
+		              s->special_category
+		                  ? T(lang, "**oui** (handicap)", "**yes** (disability)")
+		                  : rp_text(RP_NO, lang));
 		uint64_t v[] = {s->files, s->rows_read, s->rows_accepted, s->rows_rejected,
 		                s->people};
 		for (size_t j = 0; j < 5; j++) {
 			rp_number(b, v[j], lang);
-			rp_puts(b, " |");
-			rp_puts(b, j < 4 ? " " : "\n");
+			vg_buf_puts(b, " |");
+			vg_buf_puts(b, j < 4 ? " " : "\n");
 		}
 	}
 	const vg_report_totals *t = &in->totals;
-	rp_printf(b, "| **%s** | %s | ", rp_text(RP_TOTAL, lang),
-	          vg_report_special(in) ? rp_text(RP_YES, lang) : rp_text(RP_NO, lang));
+	vg_buf_printf(b, "| **%s** | %s | ", rp_text(RP_TOTAL, lang),
+	              vg_report_special(in) ? rp_text(RP_YES, lang) : rp_text(RP_NO, lang));
 	uint64_t v[] = {t->files, t->rows_read, t->rows_accepted, t->rows_rejected, t->people};
 	for (size_t j = 0; j < 5; j++) {
-		rp_puts(b, "**");
+		vg_buf_puts(b, "**");
 		rp_number(b, v[j], lang);
-		rp_puts(b, j < 4 ? "** | " : "** |\n\n");
+		vg_buf_puts(b, j < 4 ? "** | " : "** |\n\n");
 	}
 }
 
@@ -242,20 +244,20 @@ static void md_special(vg_report_buf *b, const vg_report_input *in, vg_lang lang
 {
 	md_section(b, RP_S_SPECIAL, lang);
 	if (!vg_report_special(in)) {
-		rp_printf(b, "%s\n\n", rp_text(RP_SPECIAL_NONE, lang));
+		vg_buf_printf(b, "%s\n\n", rp_text(RP_SPECIAL_NONE, lang));
 		return;
 	}
 	/* the statement quotes source names: render it, then escape it whole */
 	vg_report_buf tmp;
-	vg_report_buf_init(&tmp, b->max);
+	vg_buf_init(&tmp, b->max);
 	rp_special_statement(&tmp, in, lang);
-	rp_printf(b, "> **%s**\n>\n> ", rp_text(RP_SPECIAL_WARNING, lang));
+	vg_buf_printf(b, "> **%s**\n>\n> ", rp_text(RP_SPECIAL_WARNING, lang));
 	if (tmp.full)
 		b->full = true;
 	else
 		md_text(b, tmp.data, tmp.len, false);
-	rp_puts(b, "\n\n");
-	vg_report_buf_release(&tmp);
+	vg_buf_puts(b, "\n\n");
+	vg_buf_release(&tmp);
 }
 
 /* Section 6: the art. 34 consequence. */
@@ -264,14 +266,14 @@ static void md_art34(vg_report_buf *b, const vg_report_input *in, vg_lang lang)
 	rp_risk r = rp_risk_of(in, lang);
 	md_section(b, RP_S_ART34, lang);
 	if (!r.high) {
-		rp_printf(b, "%s\n\n", rp_text(RP_ART34_ASSESS, lang));
+		vg_buf_printf(b, "%s\n\n", rp_text(RP_ART34_ASSESS, lang));
 		return;
 	}
-	rp_printf(b, "%s%s\n\n", rp_text(RP_ART34_REASONS, lang), colon(lang));
+	vg_buf_printf(b, "%s%s\n\n", rp_text(RP_ART34_REASONS, lang), colon(lang));
 	for (size_t i = 0; i < r.n; i++)
-		rp_printf(b, "- %s%s\n", r.text[i], i + 1 < r.n ? " ;" : ".");
-	rp_printf(b, "\n**%s**\n\n%s\n\n", rp_text(RP_ART34_HIGH, lang),
-	          rp_text(RP_ART34_NO_EXEMPTION, lang));
+		vg_buf_printf(b, "- %s%s\n", r.text[i], i + 1 < r.n ? " ;" : ".");
+	vg_buf_printf(b, "\n**%s**\n\n%s\n\n", rp_text(RP_ART34_HIGH, lang),
+	              rp_text(RP_ART34_NO_EXEMPTION, lang));
 }
 
 /* Section 7: likely consequences per category. */
@@ -280,25 +282,25 @@ static void md_consequences(vg_report_buf *b, const vg_report_input *in, vg_lang
 	md_section(b, RP_S_CONSEQUENCES, lang);
 	uint32_t cats = vg_report_categories(in);
 	if (vg_report_special(in))
-		rp_printf(b, "- **%s%s** %s\n",
-		          T(lang, "Données sensibles", "Special-category data"), colon(lang),
-		          rp_special_consequence(lang));
+		vg_buf_printf(b, "- **%s%s** %s\n",
+		              T(lang, "Données sensibles", "Special-category data"), colon(lang),
+		              rp_special_consequence(lang));
 	for (unsigned c = 0; c < VG_DATACAT_COUNT; c++)
 		if (cats & VG_DATACAT_BIT(c))
-			rp_printf(b, "- **%s%s** %s\n", vg_datacat_label(c, lang), colon(lang),
-			          rp_consequence(c, lang));
+			vg_buf_printf(b, "- **%s%s** %s\n", vg_datacat_label(c, lang), colon(lang),
+			              rp_consequence(c, lang));
 	if (!cats && !vg_report_special(in))
-		rp_printf(b, "%s\n", rp_text(RP_NO_DATA, lang));
-	rp_puts(b, "\n");
+		vg_buf_printf(b, "%s\n", rp_text(RP_NO_DATA, lang));
+	vg_buf_puts(b, "\n");
 }
 
 /* Section 8: measures. */
 static void md_measures(vg_report_buf *b, const vg_report_input *in, vg_lang lang)
 {
 	md_section(b, RP_S_MEASURES, lang);
-	rp_printf(b, "### %s\n\n", rp_text(RP_MEASURES_TAKEN, lang));
+	vg_buf_printf(b, "### %s\n\n", rp_text(RP_MEASURES_TAKEN, lang));
 	md_block(b, in->breach.measures_taken, true, lang);
-	rp_printf(b, "### %s\n\n", rp_text(RP_MEASURES_PROPOSED, lang));
+	vg_buf_printf(b, "### %s\n\n", rp_text(RP_MEASURES_PROPOSED, lang));
 	md_block(b, in->breach.measures_proposed, true, lang);
 }
 
@@ -307,10 +309,10 @@ static void md_advice(vg_report_buf *b, const vg_report_input *in, vg_lang lang)
 {
 	vg_advice_list a = rp_advice(in, lang);
 	md_section(b, RP_S_ADVICE, lang);
-	rp_printf(b, "%s\n\n", rp_text(RP_ADVICE_INTRO, lang));
+	vg_buf_printf(b, "%s\n\n", rp_text(RP_ADVICE_INTRO, lang));
 	for (size_t i = 0; i < a.n; i++)
-		rp_printf(b, "- **%s.** %s\n", a.item[i].title, a.item[i].text);
-	rp_puts(b, "\n");
+		vg_buf_printf(b, "- **%s.** %s\n", a.item[i].title, a.item[i].text);
+	vg_buf_puts(b, "\n");
 }
 
 /* Writes the whole report as Markdown. */
@@ -323,24 +325,24 @@ int vg_report_write_markdown(const vg_report_input *in, vg_lang lang, vg_report_
 	size_t start = out->len;
 	out->full = false;
 
-	rp_printf(out, "# %s\n\n> %s\n", rp_text(RP_TITLE, lang), rp_text(RP_DRAFT_NOTE, lang));
+	vg_buf_printf(out, "# %s\n\n> %s\n", rp_text(RP_TITLE, lang), rp_text(RP_DRAFT_NOTE, lang));
 	if (in->key_id || in->generated_at.set) {
-		rp_puts(out, ">\n> ");
+		vg_buf_puts(out, ">\n> ");
 		if (in->key_id) {
-			rp_printf(out, "%s%s %s ", rp_text(RP_REGISTRY, lang), colon(lang),
-			          rp_text(RP_KEY_ID, lang));
+			vg_buf_printf(out, "%s%s %s ", rp_text(RP_REGISTRY, lang), colon(lang),
+			              rp_text(RP_KEY_ID, lang));
 			md_text(out, in->key_id, strlen(in->key_id), false);
-			rp_printf(out, ", %s %llu. ", rp_text(RP_VERSION, lang),
-			          (unsigned long long)in->registry_version);
+			vg_buf_printf(out, ", %s %llu. ", rp_text(RP_VERSION, lang),
+			              (unsigned long long)in->registry_version);
 		}
 		if (in->generated_at.set) {
-			rp_printf(out, "%s ", rp_text(RP_GENERATED, lang));
+			vg_buf_printf(out, "%s ", rp_text(RP_GENERATED, lang));
 			rp_time_human(out, in->generated_at, lang);
-			rp_puts(out, ".");
+			vg_buf_puts(out, ".");
 		}
-		rp_puts(out, "\n");
+		vg_buf_puts(out, "\n");
 	}
-	rp_puts(out, "\n");
+	vg_buf_puts(out, "\n");
 	md_controller(out, in, lang);
 	md_nature(out, in, lang);
 	md_timeline(out, in, lang);

@@ -37,8 +37,8 @@ void rp_number(vg_report_buf *b, uint64_t v, vg_lang lang)
 	int n = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v);
 	for (int i = 0; i < n; i++) {
 		if (i && (n - i) % 3 == 0)
-			rp_puts(b, T(lang, "\u202f", ","));
-		rp_put(b, &digits[i], 1);
+			vg_buf_puts(b, T(lang, "\u202f", ","));
+		vg_buf_put(b, &digits[i], 1);
 	}
 }
 
@@ -46,7 +46,7 @@ void rp_number(vg_report_buf *b, uint64_t v, vg_lang lang)
 void rp_percent(vg_report_buf *b, uint64_t part, uint64_t whole, vg_lang lang)
 {
 	if (whole == 0) {
-		rp_puts(b, "—");
+		vg_buf_puts(b, "—");
 		return;
 	}
 	/* exact for any real count; absurd ones (part * 100 overflows) use doubles */
@@ -56,9 +56,9 @@ void rp_percent(vg_report_buf *b, uint64_t part, uint64_t whole, vg_lang lang)
 	else
 		pct = (unsigned long long)((double)part / (double)whole * 100.0 + 0.5);
 	if (pct == 0 && part > 0)
-		rp_puts(b, T(lang, "< 1\u202f%", "< 1%"));
+		vg_buf_puts(b, T(lang, "< 1\u202f%", "< 1%"));
 	else
-		rp_printf(b, "%llu%s", pct, T(lang, "\u202f%", "%"));
+		vg_buf_printf(b, "%llu%s", pct, T(lang, "\u202f%", "%"));
 }
 
 /* The ISO 8601 form of a time. */
@@ -81,33 +81,33 @@ void rp_time_human(vg_report_buf *b, vg_report_time tm, vg_lang lang)
 	rp_iso iso = rp_time_iso(tm);
 	unsigned y, m, d, hh, mm, ss;
 	if (!tm.set || sscanf(iso.s, "%4u-%2u-%2u", &y, &m, &d) != 3 || m < 1 || m > 12) {
-		rp_printf(b, "*%s*", rp_text(RP_TO_COMPLETE, lang));
+		vg_buf_printf(b, "*%s*", rp_text(RP_TO_COMPLETE, lang));
 		return;
 	}
 	if (lang == VG_LANG_EN)
-		rp_printf(b, "%u %s %u", d, en[m - 1], y);
+		vg_buf_printf(b, "%u %s %u", d, en[m - 1], y);
 	else
-		rp_printf(b, "%u%s %s %u", d, d == 1 ? "er" : "", fr[m - 1], y);
+		vg_buf_printf(b, "%u%s %s %u", d, d == 1 ? "er" : "", fr[m - 1], y);
 	if (tm.date_only || sscanf(iso.s + 11, "%2u:%2u:%2u", &hh, &mm, &ss) != 3)
 		return;
-	rp_printf(b, " %s %02u:%02u", T(lang, "à", "at"), hh, mm);
+	vg_buf_printf(b, " %s %02u:%02u", T(lang, "à", "at"), hh, mm);
 	if (ss)
-		rp_printf(b, ":%02u", ss);
+		vg_buf_printf(b, ":%02u", ss);
 	int32_t off = tm.offset < 0 ? -tm.offset : tm.offset;
-	rp_printf(b, " (UTC%c%02d:%02d)", tm.offset < 0 ? '-' : '+', (int)(off / 3600),
-	          (int)(off / 60 % 60));
+	vg_buf_printf(b, " (UTC%c%02d:%02d)", tm.offset < 0 ? '-' : '+', (int)(off / 3600),
+	              (int)(off / 60 % 60));
 }
 
 /* A duration in hours and minutes (and seconds if any). */
 void rp_duration(vg_report_buf *b, int64_t seconds)
 {
 	if (seconds < 0) {
-		rp_puts(b, "-");
+		vg_buf_puts(b, "-");
 		seconds = -seconds;
 	}
-	rp_printf(b, "%lld h %02d min", (long long)(seconds / 3600), (int)(seconds / 60 % 60));
+	vg_buf_printf(b, "%lld h %02d min", (long long)(seconds / 3600), (int)(seconds / 60 % 60));
 	if (seconds % 60)
-		rp_printf(b, " %02d s", (int)(seconds % 60));
+		vg_buf_printf(b, " %02d s", (int)(seconds % 60));
 }
 
 /* ------------------------------------------------------------------ */
@@ -260,18 +260,18 @@ const char *rp_text(rp_phrase p, vg_lang lang)
 void rp_data_summary(vg_report_buf *b, const vg_report_input *in, vg_lang lang)
 {
 	const vg_report_totals *t = &in->totals;
-	rp_puts(b, T(lang, "Environ ", "About "));
+	vg_buf_puts(b, T(lang, "Environ ", "About "));
 	rp_number(b, t->people, lang);
-	rp_puts(b, T(lang, " personnes concernées ; ", " people concerned; "));
+	vg_buf_puts(b, T(lang, " personnes concernées ; ", " people concerned; "));
 	rp_number(b, t->rows_accepted, lang);
-	rp_puts(b, T(lang, " enregistrements exposés (", " records exposed ("));
+	vg_buf_puts(b, T(lang, " enregistrements exposés (", " records exposed ("));
 	rp_number(b, t->rows_read, lang);
-	rp_puts(b, T(lang, " lignes lues, dont ", " rows read, of which "));
+	vg_buf_puts(b, T(lang, " lignes lues, dont ", " rows read, of which "));
 	rp_number(b, t->rows_rejected, lang);
-	rp_puts(b, T(lang, " rejetées), dans ", " rejected), in "));
+	vg_buf_puts(b, T(lang, " rejetées), dans ", " rejected), in "));
 	rp_number(b, t->files, lang);
-	rp_printf(b, T(lang, " fichier(s) de %zu source(s).", " file(s) from %zu source(s)."),
-	          in->n_sources);
+	vg_buf_printf(b, T(lang, " fichier(s) de %zu source(s).", " file(s) from %zu source(s)."),
+	              in->n_sources);
 }
 
 /* The 72-hour verdict. */
@@ -279,40 +279,40 @@ void rp_deadline_verdict(vg_report_buf *b, const vg_report_input *in, vg_lang la
 {
 	vg_report_deadline dl = vg_report_deadline_of(in);
 	if (dl.within) {
-		rp_puts(b, rp_text(RP_WITHIN, lang));
+		vg_buf_puts(b, rp_text(RP_WITHIN, lang));
 		return;
 	}
-	rp_puts(b, rp_text(RP_LATE, lang));
-	rp_puts(b, " ");
+	vg_buf_puts(b, rp_text(RP_LATE, lang));
+	vg_buf_puts(b, " ");
 	rp_duration(b, dl.late);
-	rp_puts(b, ".");
+	vg_buf_puts(b, ".");
 }
 
 /* The special-category statement: which sources, what they reveal. */
 void rp_special_statement(vg_report_buf *b, const vg_report_input *in, vg_lang lang)
 {
 	size_t k = 0;
-	rp_puts(b, T(lang, "Source(s) concernée(s) : ", "Source(s) concerned: "));
+	vg_buf_puts(b, T(lang, "Source(s) concernée(s) : ", "Source(s) concerned: "));
 	for (size_t i = 0; i < in->n_sources; i++) {
 		const vg_report_source *s = &in->sources[i];
 		if (!s->special_category)
 			continue;
-		rp_printf(b, "%s%s%s%s", k++ ? ", " : "", T(lang, "« ", "\""), s->name,
-		          T(lang, " »", "\""));
-		rp_puts(b, T(lang, " (environ ", " (about "));
+		vg_buf_printf(b, "%s%s%s%s", k++ ? ", " : "", T(lang, "« ", "\""), s->name,
+		              T(lang, " »", "\""));
+		vg_buf_puts(b, T(lang, " (environ ", " (about "));
 		rp_number(b, s->people, lang);
-		rp_puts(b, T(lang, " personnes)", " people)"));
+		vg_buf_puts(b, T(lang, " personnes)", " people)"));
 	}
-	rp_puts(b,
-	        T(lang,
-	          ". La seule présence d'une personne dans ces fichiers révèle une donnée "
-	          "sensible : pour Cap Emploi, un handicap (donnée de santé, article 9 du RGPD). "
-	          "Ces données appellent une protection renforcée et rendent le risque élevé pour "
-	          "les personnes concernées : l'article 34 impose de les informer.",
-	          ". Mere presence in these files reveals special-category data: for Cap Emploi, a "
-	          "disability (health data, GDPR article 9). Such data calls for stronger "
-	          "protection and makes the risk to the people concerned high: article 34 "
-	          "requires telling them."));
+	vg_buf_puts(
+	    b, T(lang,
+	         ". La seule présence d'une personne dans ces fichiers révèle une donnée "
+	         "sensible : pour Cap Emploi, un handicap (donnée de santé, article 9 du RGPD). "
+	         "Ces données appellent une protection renforcée et rendent le risque élevé pour "
+	         "les personnes concernées : l'article 34 impose de les informer.",
+	         ". Mere presence in these files reveals special-category data: for Cap Emploi, a "
+	         "disability (health data, GDPR article 9). Such data calls for stronger "
+	         "protection and makes the risk to the people concerned high: article 34 "
+	         "requires telling them."));
 }
 
 /* Why the risk is high, if it is. */
@@ -864,12 +864,12 @@ int vg_report_print(const vg_report_input *in, vg_report_format fmt, vg_lang lan
                     vg_err *err)
 {
 	vg_report_buf b;
-	vg_report_buf_init(&b, VG_REPORT_MAX_BYTES);
+	vg_buf_init(&b, VG_REPORT_MAX_BYTES);
 	int rc = vg_report_write(in, fmt, lang, &b, err);
 	if (rc == 0 && (fwrite(b.data, 1, b.len, f) != b.len || fflush(f) != 0))
 		rc = vg_err_set(
 		    err, VG_EIO, "%s",
 		    T(lang, "écriture du rapport impossible", "cannot write the report"));
-	vg_report_buf_release(&b);
+	vg_buf_release(&b);
 	return rc;
 }

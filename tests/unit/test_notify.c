@@ -61,7 +61,7 @@ static void check_lines(const char *s, size_t max)
 static void rfc2047_roundtrip(const char *v)
 {
 	vg_notify_buf b;
-	vg_notify_buf_init(&b, 1 << 20);
+	vg_buf_init(&b, 1 << 20);
 	vg_notify_header_text(&b, "Subject", v);
 	check_lines(b.data, 78);
 	/* no encoded word over 75 characters */
@@ -77,7 +77,7 @@ static void rfc2047_roundtrip(const char *v)
 	assert_string_equal(dec, v);
 	g_free(dec);
 	free(val);
-	vg_notify_buf_release(&b);
+	vg_buf_release(&b);
 }
 
 static void test_rfc2047(void **state)
@@ -94,7 +94,7 @@ static void test_rfc2047(void **state)
 	rfc2047_roundtrip(longv);
 	/* a mailbox with a non-ASCII display name */
 	vg_notify_buf b;
-	vg_notify_buf_init(&b, 1 << 16);
+	vg_buf_init(&b, 1 << 16);
 	vg_notify_header_mailbox(&b, "From", "Pôle emploi, agence", "noreply@example.org");
 	char *val = header_value(&b);
 	InternetAddressList *l = internet_address_list_parse(NULL, val);
@@ -106,7 +106,7 @@ static void test_rfc2047(void **state)
 	                    "noreply@example.org");
 	g_object_unref(l);
 	free(val);
-	vg_notify_buf_release(&b);
+	vg_buf_release(&b);
 }
 
 /* ------------------------------------------------------------ quoted-printable */
@@ -114,10 +114,10 @@ static void test_rfc2047(void **state)
 static void qp_roundtrip(const char *text)
 {
 	vg_notify_buf m, out;
-	vg_notify_buf_init(&m, 1 << 20);
-	vg_notify_buf_init(&out, 1 << 20);
-	vg_notify_buf_puts(&m, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-	                       "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+	vg_buf_init(&m, 1 << 20);
+	vg_buf_init(&out, 1 << 20);
+	vg_buf_puts(&m, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	                "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
 	size_t body = m.len;
 	vg_notify_qp(&m, text, strlen(text));
 	check_lines(m.data + body, 76);
@@ -134,8 +134,8 @@ static void qp_roundtrip(const char *text)
 	want[k] = 0;
 	assert_string_equal(out.data ? out.data : "", want);
 	free(want);
-	vg_notify_buf_release(&m);
-	vg_notify_buf_release(&out);
+	vg_buf_release(&m);
+	vg_buf_release(&out);
 }
 
 static void test_qp(void **state)
@@ -274,7 +274,7 @@ static char *text_of(uint16_t cats, uint16_t srcs, vg_lang lang)
 	vg_notify_settings s = settings();
 	vg_notify_sources src = sources();
 	vg_notify_buf b;
-	vg_notify_buf_init(&b, VG_NOTIFY_BODY_MAX);
+	vg_buf_init(&b, VG_NOTIFY_BODY_MAX);
 	assert_int_equal(vg_notify_email_text(&s, &src, cats, srcs, lang, &b), 0);
 	/* whitespace runs (wrapping, list indents) as one space */
 	size_t k = 0;
@@ -345,36 +345,36 @@ static void test_headers_fixed(void **state)
 				const char *to =
 				    i & 1 ? "x@example.org" : "jean.o-brien+tag@sub.example.fr";
 				vg_notify_buf want, pre, subj, got;
-				vg_notify_buf_init(&want, 1 << 16);
-				vg_notify_buf_init(&pre, 1 << 16);
-				vg_notify_buf_init(&subj, 1 << 16);
-				vg_notify_buf_init(&got, 1 << 16);
+				vg_buf_init(&want, 1 << 16);
+				vg_buf_init(&pre, 1 << 16);
+				vg_buf_init(&subj, 1 << 16);
+				vg_buf_init(&got, 1 << 16);
 				vg_notify_email_headers(&s, "0123456789abcdef0123456789abcdef",
 				                        seqs[i], 1709888400 + (int64_t)i * 86399,
 				                        to, strlen(to), (vg_lang)lang, &want);
 				nm_headers_fixed(&s, 1709888400 + (int64_t)i * 86399, (vg_lang)lang,
 				                 &pre, &subj);
 				char num[20];
-				vg_notify_buf_put(&got, pre.data, pre.len);
-				vg_notify_buf_puts(&got, "To: ");
-				vg_notify_buf_puts(&got, to);
-				vg_notify_buf_puts(&got, "\r\n");
-				vg_notify_buf_put(&got, subj.data, subj.len);
-				vg_notify_buf_puts(
-				    &got, "Message-ID: <vigie.0123456789abcdef0123456789abcdef.");
-				vg_notify_buf_put(&got, num, nm_u64_dec(num, seqs[i]));
-				vg_notify_buf_puts(&got, "@");
-				vg_notify_buf_puts(&got, s.domain);
-				vg_notify_buf_puts(&got, ">\r\n");
+				vg_buf_put(&got, pre.data, pre.len);
+				vg_buf_puts(&got, "To: ");
+				vg_buf_puts(&got, to);
+				vg_buf_puts(&got, "\r\n");
+				vg_buf_put(&got, subj.data, subj.len);
+				vg_buf_puts(&got,
+				            "Message-ID: <vigie.0123456789abcdef0123456789abcdef.");
+				vg_buf_put(&got, num, nm_u64_dec(num, seqs[i]));
+				vg_buf_puts(&got, "@");
+				vg_buf_puts(&got, s.domain);
+				vg_buf_puts(&got, ">\r\n");
 				assert_string_equal(got.data, want.data);
 				char ref[32];
 				snprintf(ref, sizeof(ref), "%llu", (unsigned long long)seqs[i]);
 				assert_int_equal(nm_u64_dec(num, seqs[i]), strlen(ref));
 				assert_memory_equal(num, ref, strlen(ref));
-				vg_notify_buf_release(&want);
-				vg_notify_buf_release(&pre);
-				vg_notify_buf_release(&subj);
-				vg_notify_buf_release(&got);
+				vg_buf_release(&want);
+				vg_buf_release(&pre);
+				vg_buf_release(&subj);
+				vg_buf_release(&got);
 			}
 		}
 	}
@@ -389,8 +389,8 @@ static void test_no_links(void **state)
 	for (unsigned cats = 1; cats <= VG_CAT_ALL; cats += 37) {
 		for (int lang = 0; lang < 2; lang++) {
 			vg_notify_buf m, txt;
-			vg_notify_buf_init(&m, 2 * VG_NOTIFY_BODY_MAX);
-			vg_notify_buf_init(&txt, VG_NOTIFY_BODY_MAX);
+			vg_buf_init(&m, 2 * VG_NOTIFY_BODY_MAX);
+			vg_buf_init(&txt, VG_NOTIFY_BODY_MAX);
 			vg_notify_email_headers(&s, "0123456789abcdef0123456789abcdef", 42,
 			                        1709888400, "x@example.org", 13, (vg_lang)lang, &m);
 			assert_int_equal(
@@ -437,8 +437,8 @@ static void test_no_links(void **state)
 			g_object_unref(p);
 			g_object_unref(st);
 			assert_int_equal(vg_notify_text_part(m.data, m.len, &txt), 0);
-			vg_notify_buf_release(&m);
-			vg_notify_buf_release(&txt);
+			vg_buf_release(&m);
+			vg_buf_release(&txt);
 		}
 	}
 }
@@ -451,7 +451,7 @@ static void test_sms(void **state)
 	for (int lang = 0; lang < 2; lang++) {
 		for (unsigned cats = 0; cats <= VG_CAT_ALL; cats++) {
 			vg_notify_buf b;
-			vg_notify_buf_init(&b, 4096);
+			vg_buf_init(&b, 4096);
 			vg_sms_count c;
 			assert_int_equal(
 			    vg_notify_sms_text(&s, (uint16_t)cats, (vg_lang)lang, &b, &c), 0);
@@ -460,32 +460,32 @@ static void test_sms(void **state)
 			assert_non_null(strstr(b.data, "francetravail.fr"));
 			assert_null(strstr(b.data, "http"));
 			assert_null(strstr(b.data, "Cap Emploi")); /* never names a source */
-			vg_notify_buf_release(&b);
+			vg_buf_release(&b);
 		}
 	}
 	/* full detail when it fits */
 	vg_notify_buf b;
-	vg_notify_buf_init(&b, 4096);
+	vg_buf_init(&b, 4096);
 	vg_sms_count c;
 	assert_int_equal(vg_notify_sms_text(&s, VG_CAT_BIT(VG_CAT_NIR), VG_LANG_FR, &b, &c), 0);
 	assert_non_null(strstr(b.data, "(numéro de sécurité sociale)"));
-	vg_notify_buf_release(&b);
+	vg_buf_release(&b);
 	/* an organisation name outside GSM-7 is folded, still two segments */
 	s.org_name = "Agence française ÊTRE œuvre";
-	vg_notify_buf_init(&b, 4096);
+	vg_buf_init(&b, 4096);
 	assert_int_equal(vg_notify_sms_text(&s, VG_CAT_ALL, VG_LANG_FR, &b, &c), 0);
 	assert_int_equal(c.encoding, VG_SMS_GSM7);
 	assert_true(c.segments <= 2);
 	assert_non_null(strstr(b.data, "Agence francaise ETRE ouvre"));
-	vg_notify_buf_release(&b);
+	vg_buf_release(&b);
 	/* too long to fit at all */
 	char big[400];
 	memset(big, 'x', 350);
 	big[350] = 0;
 	s.org_name = big;
-	vg_notify_buf_init(&b, 4096);
+	vg_buf_init(&b, 4096);
 	assert_int_equal(vg_notify_sms_text(&s, 1, VG_LANG_FR, &b, &c), VG_ETOOBIG);
-	vg_notify_buf_release(&b);
+	vg_buf_release(&b);
 }
 
 /* ------------------------------------------------------------ journal */

@@ -76,7 +76,7 @@ static char *render(const vg_report_input *in, vg_report_format fmt, vg_lang lan
 {
 	vg_report_buf b;
 	vg_err err = {0};
-	vg_report_buf_init(&b, VG_REPORT_MAX_BYTES);
+	vg_buf_init(&b, VG_REPORT_MAX_BYTES);
 	int rc = vg_report_write(in, fmt, lang, &b, &err);
 	if (rc != 0)
 		fail_msg("render failed: %d %s", rc, err.msg);
@@ -903,7 +903,7 @@ static void test_check(void **state)
 	assert_string_equal(err.msg,
 	                    "the notification is earlier than the awareness of the breach");
 	vg_report_buf b;
-	vg_report_buf_init(&b, 1 << 20);
+	vg_buf_init(&b, 1 << 20);
 	assert_int_equal(vg_report_write_markdown(&in, VG_LANG_FR, &b, &err), VG_EINVAL);
 	assert_string_equal(err.msg,
 	                    "la notification précède la prise de connaissance de la violation");
@@ -958,7 +958,7 @@ static void test_check(void **state)
 	in = fixture();
 	in.breach.nature = "trunc\xe2\x82";
 	assert_int_equal(vg_report_check(&in, VG_LANG_EN, &err), VG_EINVAL);
-	vg_report_buf_release(&b);
+	vg_buf_release(&b);
 }
 
 static void test_buffer(void **state)
@@ -968,7 +968,7 @@ static void test_buffer(void **state)
 	vg_err err;
 	vg_report_buf b;
 	/* an appending write keeps what was there */
-	vg_report_buf_init(&b, VG_REPORT_MAX_BYTES);
+	vg_buf_init(&b, VG_REPORT_MAX_BYTES);
 	assert_int_equal(vg_report_write_markdown(&in, VG_LANG_FR, &b, &err), 0);
 	size_t one = b.len;
 	char *first = strdup(b.data);
@@ -980,7 +980,7 @@ static void test_buffer(void **state)
 
 	/* over the maximum: VG_ETOOBIG, and the earlier content is intact */
 	vg_report_buf small;
-	vg_report_buf_init(&small, one + 100);
+	vg_buf_init(&small, one + 100);
 	assert_int_equal(vg_report_write_markdown(&in, VG_LANG_FR, &small, &err), 0);
 	for (int fmt = 0; fmt < 3; fmt++) {
 		assert_int_equal(vg_report_write(&in, fmt, VG_LANG_FR, &small, &err), VG_ETOOBIG);
@@ -988,7 +988,7 @@ static void test_buffer(void **state)
 		assert_int_equal(strlen(small.data), one);
 		HAS(err.msg, "rapport plus gros que la limite");
 	}
-	vg_report_buf_release(&small);
+	vg_buf_release(&small);
 	assert_int_equal(vg_report_write(&in, (vg_report_format)7, VG_LANG_FR, &b, &err),
 	                 VG_EINTERNAL);
 
@@ -1019,7 +1019,7 @@ static void test_buffer(void **state)
 		                 VG_EIO);
 		fclose(full);
 	}
-	vg_report_buf_release(&b);
+	vg_buf_release(&b);
 }
 
 /* ------------------------------------------------------------------ */
